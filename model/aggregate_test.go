@@ -1,0 +1,196 @@
+package model
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+var t0 = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+func ev(at time.Duration, o Outcome, relay, rcpt string, code int, enh, text string) Event {
+	return Event{Time: t0.Add(at), Outcome: o, Relay: relay, Recipient: rcpt, Domain: rcpt[indexAt(rcpt)+1:],
+		Reply: Reply{Code: code, Enhanced: enh, Text: text}, Raw: fmt.Sprintf("raw %s %s", o, rcpt)}
+}
+
+func indexAt(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '@' {
+			return i
+		}
+	}
+	return -1
+}
+
+const msRelay = "contoso-com.mail.protection.outlook.com"
+
+func TestAggregatorWindowsAndRows(t *testing.T) {
+	a := NewAggregator(Config{})
+	add := func(e Event) { a.Add(&e) }
+	// Two hours ago: counted in totals, in no window.
+	add(ev(-2*time.Hour, Sent, msRelay, "a@contoso.com", 250, "2.6.0", "ok"))
+	// 30 minutes ago: in the 1h window only.
+	add(ev(-30*time.Minute, Deferred, msRelay, "b@contoso.com", 451, "4.7.0", "Temporary server error. PRX4 [AM0PR01MB1.prod.exchangelabs.com]"))
+	// Within the last minute.
+	add(ev(-20*time.Second, Bounced, "gmail-smtp-in.l.google.com", "c@gmail.com", 550, "5.1.1", "no such user 1418589989"))
+	add(ev(-10*time.Second, Deferred, msRelay, "d@contoso.com", 451, "4.7.0", "Temporary server error. PRX4 [BN8PR02MB2.prod.exchangelabs.com]"))
+	add(Event{Time: t0, Outcome: Sent, Kind: Internal, Relay: "127.0.0.1"})
+	add(Event{Time: t0, Outcome: Sent, Kind: Probe})
+
+	s := a.Snapshot(t0)
+	if got := s.Totals.Total; got != (Counts{Sent: 1, Deferred: 2, Bounced: 1}) {
+		t.Fatalf("totals %+v", got)
+	}
+	if s.Internal != 1 || s.Probes != 1 {
+		t.Fatalf("internal %d probes %d", s.Internal, s.Probes)
+	}
+	if got := s.Totals.Win[W1m]; got != (Counts{Deferred: 1, Bounced: 1}) {
+		t.Errorf("1m %+v", got)
+	}
+	if got := s.Totals.Win[W1h]; got != (Counts{Deferred: 2, Bounced: 1}) {
+		t.Errorf("1h %+v", got)
+	}
+	if len(s.Providers) != 2 || s.Providers[0].Key != Microsoft || s.Providers[0].Name != "Microsoft" {
+		t.Fatalf("providers %+v", s.Providers)
+	}
+	if len(s.Platforms) != 1 || s.Platforms[0].Key != Microsoft365 {
+		t.Errorf("platforms %+v", s.Platforms)
+	}
+	// The two 4.7.0 deferrals share one signature despite different ids.
+	var sig *SigRow
+	for i := range s.Signatures {
+		if s.Signatures[i].Key.Enhanced == "4.7.0" {
+			sig = &s.Signatures[i]
+		}
+	}
+	if sig == nil || sig.Total.Deferred != 2 || sig.Key.Text != "Temporary server error. PRX4 [<host>]" {
+		t.Fatalf("signature %+v", sig)
+	}
+	if len(sig.Domains) != 1 || sig.Domains[0] != (KeyCount{"contoso.com", 2}) || len(sig.Samples) != 2 {
+		t.Errorf("evidence %+v %+v", sig.Domains, sig.Samples)
+	}
+	if !sig.First.Equal(t0.Add(-30*time.Minute)) || !sig.Last.Equal(t0.Add(-10*time.Second)) {
+		t.Errorf("first/last %v %v", sig.First, sig.Last)
+	}
+	// Trend of the 1m window: six 10s points; t0 opens a bucket, so the
+	// deferral 10s earlier is in the one before the newest.
+	tr := s.Providers[0].Trend[W1m]
+	if tr[4].Deferred != 1 || tr[4].Attempts != 1 || TrendLen(W1m) != 6 {
+		t.Errorf("trend %+v", tr)
+	}
+	// Windows slide with the clock: an hour later only the latest event is gone from 1m.
+	later := a.Snapshot(t0.Add(2 * time.Minute))
+	if later.Totals.Win[W1m].Total() != 0 || later.Totals.Win[W5m].Total() != 2 {
+		t.Errorf("slid windows %+v %+v", later.Totals.Win[W1m], later.Totals.Win[W5m])
+	}
+}
+
+func TestAggregatorEvictionKeepsTotals(t *testing.T) {
+	a := NewAggregator(Config{Limits: Limits{Domains: 10, Signatures: 5}})
+	var want Counts
+	for i := 0; i < 500; i++ {
+		e := ev(time.Duration(i)*time.Second, Deferred, "", fmt.Sprintf("u@d%d.example", i), 450, "4.2.0", fmt.Sprintf("reply kind %c", 'a'+i%26))
+		a.Add(&e)
+		want.Add(Deferred, 1)
+	}
+	s := a.Snapshot(t0.Add(500 * time.Second))
+	if len(s.Domains) > 10+10/4+1 {
+		t.Fatalf("domains not bounded: %d", len(s.Domains))
+	}
+	var sum Counts
+	var over *Row
+	for i := range s.Domains {
+		sum = sum.Plus(s.Domains[i].Total)
+		if s.Domains[i].Key == OverflowKey {
+			over = &s.Domains[i]
+		}
+	}
+	if sum != want || over == nil || over.Total.Deferred == 0 {
+		t.Fatalf("domain totals %+v want %+v (overflow %v)", sum, want, over)
+	}
+	var win Counts
+	for i := range s.Domains {
+		win = win.Plus(s.Domains[i].Win[W15m])
+	}
+	if win.Deferred != 500 {
+		t.Errorf("15m window over all domain rows = %d, want 500", win.Deferred)
+	}
+	var sigSum int64
+	for _, r := range s.Signatures {
+		sigSum += r.Total.Deferred
+	}
+	if len(s.Signatures) > 5+5/4+1 || sigSum != 500 {
+		t.Errorf("signatures %d rows, sum %d", len(s.Signatures), sigSum)
+	}
+	// The newest domain survived eviction.
+	if s.Domains[0].Key == OverflowKey && len(s.Domains) == 1 {
+		t.Fatal("everything evicted")
+	}
+}
+
+func TestWatchVerdicts(t *testing.T) {
+	// feed returns a snapshot after `mins` minutes of traffic to Microsoft
+	// at 60 attempts per minute with share(m) of them 4.7.0 deferrals.
+	feed := func(mins int, share func(m int) float64) *Snapshot {
+		a := NewAggregator(Config{})
+		for m := 0; m < mins; m++ {
+			hits := int(share(m)*60 + 0.5)
+			for i := 0; i < 60; i++ {
+				at := time.Duration(m)*time.Minute + time.Duration(i)*time.Second
+				var e Event
+				if i < hits {
+					e = ev(at, Deferred, msRelay, "x@contoso.com", 451, "4.7.0", "Temporary server error. PRX4")
+				} else {
+					e = ev(at, Sent, msRelay, "x@contoso.com", 250, "2.6.0", "Queued")
+				}
+				a.Add(&e)
+			}
+		}
+		return a.Snapshot(t0.Add(time.Duration(mins)*time.Minute - time.Second))
+	}
+	cases := []struct {
+		name  string
+		mins  int
+		share func(int) float64
+		want  VerdictKind
+	}{
+		{"noise", 30, func(int) float64 { return 0.02 }, Quiet},
+		{"burst", 30, func(m int) float64 {
+			if m >= 28 {
+				return 0.4
+			}
+			return 0.01
+		}, Burst},
+		{"sustained", 40, func(m int) float64 {
+			if m >= 20 {
+				return 0.25
+			}
+			return 0.01
+		}, Sustained},
+		{"recovering", 40, func(m int) float64 {
+			if m >= 20 && m < 34 {
+				return 0.3
+			}
+			return 0.01
+		}, Recovering},
+	}
+	for _, c := range cases {
+		s := feed(c.mins, c.share)
+		if s.Watch.Verdict.Kind != c.want {
+			t.Errorf("%s: verdict %v (%s), want %v", c.name, s.Watch.Verdict.Kind, s.Watch.Verdict.Evidence, c.want)
+		}
+	}
+	s := feed(40, func(m int) float64 {
+		if m >= 20 {
+			return 0.25
+		}
+		return 0
+	})
+	if v := s.Watch.Verdict; v.Over < 19*time.Minute || v.Over > 21*time.Minute || v.Peak < 0.2 {
+		t.Errorf("sustained figures: over %v peak %v", v.Over, v.Peak)
+	}
+	sh := s.Watch.Shares(6, time.Minute)
+	if len(sh) != 6 || sh[5] < 0.2 || sh[5] > 0.3 {
+		t.Errorf("shares %v", sh)
+	}
+}

@@ -1,0 +1,127 @@
+package model
+
+import (
+	"sort"
+	"strings"
+	"time"
+)
+
+// maxSigDomains bounds the domains (and relays) counted per signature.
+const maxSigDomains = 32
+
+// maxSamples is how many raw lines a signature keeps.
+const maxSamples = 3
+
+type sigRow struct {
+	key         SigKey
+	platform    string
+	total       Counts
+	s           series
+	first, last time.Time
+	domains     map[string]int64
+	relays      map[string]int64
+	samples     []string
+	example     string // one reply text as received
+}
+
+func (a *Aggregator) signature(ev *Event, cl Classification) *sigRow {
+	k := SigKey{Provider: cl.Provider, Code: ev.Reply.Code, Enhanced: ev.Reply.Enhanced, Text: Normalize(ev.Reply.Text)}
+	r := a.sigs[k]
+	if r == nil {
+		if len(a.sigs) >= a.limits.Signatures+a.limits.Signatures/4 {
+			a.evictSignatures()
+		}
+		r = &sigRow{key: k, platform: cl.Platform, first: ev.Time, domains: map[string]int64{}, relays: map[string]int64{}}
+		a.sigs[k] = r
+	}
+	return r
+}
+
+func (r *sigRow) add(ev *Event, dom string) {
+	r.total.Add(ev.Outcome, 1)
+	r.s.add(ev.Time, ev.Outcome, false)
+	if ev.Time.Before(r.first) {
+		r.first = ev.Time
+	}
+	if ev.Time.After(r.last) {
+		r.last = ev.Time
+	}
+	bump(r.domains, dom)
+	relay := ev.Relay
+	if relay == "" {
+		relay = ev.RelayIP
+	}
+	if relay != "" {
+		bump(r.relays, relay)
+	}
+	if r.example == "" {
+		r.example = ev.Reply.Text
+	}
+	if ev.Raw != "" {
+		if len(r.samples) < maxSamples {
+			r.samples = append(r.samples, ev.Raw)
+		} else {
+			copy(r.samples, r.samples[1:])
+			r.samples[maxSamples-1] = ev.Raw
+		}
+	}
+}
+
+// bump counts key in a map bounded by maxSigDomains; beyond it, counts go
+// to OverflowKey.
+func bump(m map[string]int64, key string) {
+	if _, ok := m[key]; !ok && len(m) >= maxSigDomains {
+		key = OverflowKey
+	}
+	m[key]++
+}
+
+func (a *Aggregator) evictSignatures() {
+	if a.sigOver == nil {
+		a.sigOver = &sigRow{key: SigKey{Provider: Other, Text: "other replies (evicted to bound memory)"},
+			domains: map[string]int64{}, relays: map[string]int64{}}
+	}
+	rows := make([]*sigRow, 0, len(a.sigs))
+	for _, r := range a.sigs {
+		rows = append(rows, r)
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		if !rows[i].last.Equal(rows[j].last) {
+			return rows[i].last.Before(rows[j].last)
+		}
+		return rows[i].total.Total() < rows[j].total.Total()
+	})
+	o := a.sigOver
+	for _, r := range rows[:len(rows)-a.limits.Signatures] {
+		o.total = o.total.Plus(r.total)
+		o.s.merge(&r.s)
+		if o.first.IsZero() || r.first.Before(o.first) {
+			o.first = r.first
+		}
+		if r.last.After(o.last) {
+			o.last = r.last
+		}
+		delete(a.sigs, r.key)
+	}
+}
+
+// KeyCount is a name and how often it was seen.
+type KeyCount struct {
+	Key   string `json:"name"`
+	Count int64  `json:"count"`
+}
+
+// topOf returns m's entries, most frequent first (ties by name).
+func topOf(m map[string]int64) []KeyCount {
+	out := make([]KeyCount, 0, len(m))
+	for k, v := range m {
+		out = append(out, KeyCount{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return strings.Compare(out[i].Key, out[j].Key) < 0
+	})
+	return out
+}

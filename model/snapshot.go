@@ -1,0 +1,152 @@
+package model
+
+import (
+	"sort"
+	"time"
+)
+
+// Snapshot is an immutable view of the aggregator at one moment: what the
+// dashboard draws and what reports print. Nothing in it is shared with the
+// aggregator, so it may be read from any goroutine.
+type Snapshot struct {
+	// Now is the time windows end at; DataClock the newest event time.
+	Now, DataClock time.Time
+	Input          InputStats
+	// UnparsedSamples are the last few lines that could not be read.
+	UnparsedSamples []string
+	Totals          Row
+	Internal        int64
+	Probes          int64
+	// Providers, Platforms (Microsoft 365 / Outlook.com) and Domains are
+	// sorted by attempts in the last hour, then total, then key.
+	Providers  []Row
+	Platforms  []Row
+	Domains    []Row
+	Signatures []SigRow
+	Watch      WatchView
+
+	// Filled by the pipeline, not the aggregator:
+	Sources []SourceState
+	// Rate is events per second read over the last few seconds.
+	Rate float64
+}
+
+// Row is one line of the destinations table: a provider, platform or
+// domain with its totals and windows.
+type Row struct {
+	Key      string // provider id, platform name or domain
+	Name     string // display name
+	Provider string // provider id
+	Platform string
+	Total    Counts
+	Win      [NumWindows]Counts
+	Trend    [NumWindows][TrendPoints]TrendPoint
+	LastSeen time.Time
+}
+
+// SigRow is one reply signature: a provider's reply, normalised, with its
+// counts and the evidence behind it.
+type SigRow struct {
+	Key          SigKey
+	ProviderName string
+	Platform     string
+	Total        Counts
+	Win          [NumWindows]Counts
+	Trend        [NumWindows][TrendPoints]TrendPoint
+	First, Last  time.Time
+	Domains      []KeyCount // most affected first
+	Relays       []KeyCount // remote hosts that answered
+	Samples      []string   // the last raw lines
+	Example      string     // one reply text as received
+}
+
+// SourceState is the state of one input as the header shows it.
+type SourceState struct {
+	Name  string
+	State string // following, caught up, rotating, waiting, error, done
+	Err   string
+	Lines int64
+}
+
+// Snapshot builds a snapshot whose windows end at now.
+func (a *Aggregator) Snapshot(now time.Time) *Snapshot {
+	nb := bucketOf(now)
+	s := &Snapshot{Now: now, DataClock: a.clock, Input: a.input, Internal: a.internal, Probes: a.probes}
+	s.UnparsedSamples = append([]string(nil), a.samples...)
+	s.Totals = a.rowView(&a.totals, nb)
+	s.Totals.Key, s.Totals.Name = "total", "Total"
+	s.Providers = a.rows(a.providers, nb)
+	s.Platforms = a.rows(a.platforms, nb)
+	s.Domains = a.rows(a.domains, nb)
+	if a.domOver != nil {
+		r := a.rowView(a.domOver, nb)
+		r.Name = "(other domains)"
+		s.Domains = append(s.Domains, r)
+	}
+	s.Signatures = make([]SigRow, 0, len(a.sigs)+1)
+	for _, r := range a.sigs {
+		s.Signatures = append(s.Signatures, a.sigView(r, nb))
+	}
+	if a.sigOver != nil {
+		s.Signatures = append(s.Signatures, a.sigView(a.sigOver, nb))
+	}
+	sort.Slice(s.Signatures, func(i, j int) bool {
+		x, y := &s.Signatures[i], &s.Signatures[j]
+		if a, b := x.Win[W1h].Total(), y.Win[W1h].Total(); a != b {
+			return a > b
+		}
+		if a, b := x.Total.Total(), y.Total.Total(); a != b {
+			return a > b
+		}
+		return x.Key.String() < y.Key.String()
+	})
+	s.Watch = a.watchView(nb)
+	return s
+}
+
+func (a *Aggregator) rows(m map[string]*row, nb int64) []Row {
+	out := make([]Row, 0, len(m))
+	for _, r := range m {
+		out = append(out, a.rowView(r, nb))
+	}
+	SortRows(out, W1h)
+	return out
+}
+
+// SortRows orders rows by results in window w, then total, then key.
+// A w outside the windows (AllTime) orders by total alone.
+func SortRows(rows []Row, w Window) {
+	sort.Slice(rows, func(i, j int) bool {
+		if w >= 0 && w < NumWindows {
+			if a, b := rows[i].Win[w].Total(), rows[j].Win[w].Total(); a != b {
+				return a > b
+			}
+		}
+		if a, b := rows[i].Total.Total(), rows[j].Total.Total(); a != b {
+			return a > b
+		}
+		return rows[i].Key < rows[j].Key
+	})
+}
+
+func (a *Aggregator) rowView(r *row, nb int64) Row {
+	v := Row{Key: r.key, Provider: r.provider, Platform: r.platform, Total: r.total, LastSeen: r.last}
+	switch {
+	case r.key == r.provider:
+		v.Name = a.cls.Name(r.key)
+	default:
+		v.Name = r.key
+	}
+	r.s.windows(nb, &v.Win, &v.Trend)
+	return v
+}
+
+func (a *Aggregator) sigView(r *sigRow, nb int64) SigRow {
+	v := SigRow{Key: r.key, ProviderName: a.cls.Name(r.key.Provider), Platform: r.platform, Total: r.total,
+		First: r.first, Last: r.last, Example: r.example}
+	r.s.windows(nb, &v.Win, &v.Trend)
+	v.Domains = topOf(r.domains)
+	v.Relays = topOf(r.relays)
+	v.Samples = append([]string(nil), r.samples...)
+	return v
+}

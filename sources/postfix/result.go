@@ -1,0 +1,244 @@
+package postfix
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/relaytop/relaytop/model"
+	"github.com/relaytop/relaytop/sources/syslog"
+)
+
+// fields are the parts of a result line relaytop uses.
+type fields struct {
+	to, relay, dsn, status, text []byte
+}
+
+// splitResult reads "to=<rcpt>, [orig_to=<..>, ]relay=..., ..., dsn=...,
+// status=WORD (text)". The text runs from the '(' after the status word to
+// the last ')' of the line, so texts that contain parentheses survive; a
+// line cut before its ')' keeps what it has.
+func splitResult(rest []byte) (fields, bool) {
+	var f fields
+	// Recipient: between "to=<" and the ">" that ends the field.
+	end := bytes.Index(rest, []byte(">, "))
+	if end < 4 {
+		return f, false
+	}
+	f.to = rest[4:end]
+	rest = rest[end+3:]
+	for len(rest) > 0 {
+		eq := bytes.IndexByte(rest, '=')
+		if eq <= 0 {
+			return f, false
+		}
+		key := rest[:eq]
+		val := rest[eq+1:]
+		if string(key) == "status" {
+			sp := bytes.IndexByte(val, ' ')
+			if sp < 0 {
+				f.status = val
+				return f, len(val) > 0
+			}
+			f.status = val[:sp]
+			t := val[sp+1:]
+			if len(t) > 0 && t[0] == '(' {
+				t = t[1:]
+				if cl := bytes.LastIndexByte(t, ')'); cl >= 0 {
+					t = t[:cl]
+				}
+			}
+			f.text = t
+			return f, true
+		}
+		var v []byte
+		if len(val) > 0 && val[0] == '<' {
+			// orig_to=<...> may hold anything up to ">, ".
+			e := bytes.Index(val, []byte(">, "))
+			if e < 0 {
+				return f, false
+			}
+			v, rest = val[:e+1], val[e+3:]
+		} else {
+			e := bytes.Index(val, []byte(", "))
+			if e < 0 {
+				return f, false
+			}
+			v, rest = val[:e], val[e+2:]
+		}
+		switch string(key) {
+		case "relay":
+			f.relay = v
+		case "dsn":
+			f.dsn = v
+		}
+	}
+	return f, false
+}
+
+func (p *Parser) result(h syslog.Header, daemon string, qid, rest, line []byte, out []model.Event) []model.Event {
+	f, ok := splitResult(rest)
+	if !ok {
+		return out
+	}
+	ev := model.Event{Time: h.Time, MTA: p.mta(), Host: string(h.Host), QueueID: string(qid)}
+	switch string(f.status) {
+	case "sent":
+		ev.Outcome = model.Sent
+	case "deferred", "SOFTBOUNCE":
+		ev.Outcome = model.Deferred
+	case "bounced":
+		ev.Outcome = model.Bounced
+	case "deliverable":
+		ev.Outcome, ev.Kind = model.Sent, model.Probe
+	case "undeliverable":
+		ev.Outcome, ev.Kind = model.Bounced, model.Probe
+	default:
+		return out
+	}
+	ev.Recipient = string(f.to)
+	ev.Domain = domainOf(ev.Recipient)
+	relayHost, relayIP := splitHostIP(f.relay)
+	text, cmd := model.SplitCommand(string(f.text))
+	reply, textHost, textIP := replyOf(text)
+	reply.Command = cmd
+	if reply.Enhanced == "" && model.EnhancedLen(string(f.dsn)) == len(f.dsn) {
+		reply.Enhanced = string(f.dsn)
+	}
+	ev.Reply = reply
+	switch {
+	case relayHost == "none" || relayHost == "":
+		// No connection was made; the text may name the host tried.
+		relayHost, relayIP = textHost, textIP
+	case relayIP == "" && daemon != "smtp" && daemon != "lmtp":
+		// local, virtual, pipe ("dovecot"), error: no remote host.
+		relayHost = ""
+	}
+	ev.Relay = strings.ToLower(strings.TrimSuffix(relayHost, "."))
+	ev.RelayIP = relayIP
+	if ev.Kind == model.Delivery && isLoopback(relayHost, relayIP) {
+		ev.Kind = model.Internal
+	}
+	ev.Raw = string(line)
+	p.track(ev)
+	return append(out, ev)
+}
+
+func (p *Parser) mta() string {
+	if p.MTA == "" {
+		return "postfix"
+	}
+	return p.MTA
+}
+
+// track remembers deferred recipients per queue id and forgets them once a
+// later attempt sent or bounced them.
+func (p *Parser) track(ev model.Event) {
+	if ev.Kind != model.Delivery {
+		return
+	}
+	switch ev.Outcome {
+	case model.Deferred:
+		ev.Raw = ""
+		p.pending.defer_(ev)
+	case model.Sent, model.Bounced:
+		p.pending.done(ev.QueueID, ev.Recipient)
+	}
+}
+
+// expire applies a qmgr "status=expired" line to the queue id's pending
+// recipients: one Expired event each, carrying that recipient's domain,
+// relay and last deferral reply; one recipient-less event when none is
+// known (the deferrals happened before the log began).
+func (p *Parser) expire(h syslog.Header, qid, line []byte, out []model.Event) []model.Event {
+	raw := string(line)
+	rcpts := p.pending.take(string(qid))
+	if len(rcpts) == 0 {
+		return append(out, model.Event{Time: h.Time, Outcome: model.Expired, MTA: p.mta(), Host: string(h.Host),
+			QueueID: string(qid), Raw: raw})
+	}
+	for _, ev := range rcpts {
+		ev.Time, ev.Outcome, ev.Raw = h.Time, model.Expired, raw
+		out = append(out, ev)
+	}
+	return out
+}
+
+// domainOf returns the lowercased domain of an address, "" if it has none.
+func domainOf(addr string) string {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 || at == len(addr)-1 {
+		return ""
+	}
+	d := strings.TrimSuffix(addr[at+1:], ".")
+	for i := 0; i < len(d); i++ {
+		if c := d[i]; c >= 'A' && c <= 'Z' {
+			return strings.ToLower(d)
+		}
+	}
+	return d
+}
+
+// splitHostIP reads "host[ip]:port", "host[ip]", "[ip]" or "host".
+func splitHostIP(b []byte) (string, string) {
+	o := bytes.IndexByte(b, '[')
+	if o < 0 {
+		return string(b), ""
+	}
+	c := bytes.IndexByte(b[o:], ']')
+	if c < 0 {
+		return string(b[:o]), ""
+	}
+	return string(b[:o]), string(b[o+1 : o+c])
+}
+
+func isLoopback(host, ip string) bool {
+	if ip != "" {
+		return strings.HasPrefix(ip, "127.") || ip == "::1" || strings.EqualFold(ip, "ipv6:::1")
+	}
+	return host == "localhost" || strings.HasPrefix(host, "127.")
+}
+
+// replyOf reads the reason text of a result. Forms:
+//
+//	host H[ip] said: REPLY
+//	host H[ip] refused to talk to me: REPLY
+//	delivery temporarily suspended: CAUSE   (the cause is what matters)
+//	connect to H[ip]:port: Connection timed out
+//	lost connection with H[ip] while ...
+//	conversation with H[ip] timed out while ...
+//	250 2.0.0 Ok ... / delivered to mailbox / Host or domain name not found ...
+//
+// It returns the reply and, when the text names it, the remote host.
+func replyOf(text string) (model.Reply, string, string) {
+	for {
+		t, ok := strings.CutPrefix(text, "delivery temporarily suspended: ")
+		if !ok {
+			break
+		}
+		text = t
+	}
+	if t, ok := strings.CutPrefix(text, "host "); ok {
+		for _, sep := range [...]string{" said: ", " refused to talk to me: "} {
+			if i := strings.Index(t, sep); i > 0 {
+				h, ip := splitHostIP([]byte(t[:i]))
+				return model.ParseReply(t[i+len(sep):]), h, ip
+			}
+		}
+	}
+	for _, pre := range [...]string{"connect to ", "lost connection with ", "conversation with "} {
+		if t, ok := strings.CutPrefix(text, pre); ok {
+			end := strings.IndexAny(t, " ")
+			hostPart := t
+			if end > 0 {
+				hostPart = t[:end]
+			}
+			hostPart = strings.TrimSuffix(hostPart, ":")
+			if c := strings.LastIndexByte(hostPart, ']'); c >= 0 {
+				hostPart = hostPart[:c+1]
+			}
+			h, ip := splitHostIP([]byte(hostPart))
+			return model.Reply{Text: text}, h, ip
+		}
+	}
+	return model.ParseReply(text), "", ""
+}
