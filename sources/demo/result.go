@@ -1,0 +1,198 @@
+package demo
+
+// reply is the kind of answer a delivery attempt got.
+type reply uint8
+
+const (
+	rpSent       reply = iota
+	rpBounce           // mailbox does not exist
+	rpMS470            // Microsoft 451 4.7.0 ... PRXn
+	rpMS650            // Outlook.com 451 4.7.650 (S775)
+	rpGmail421         // Gmail 421-4.7.0 unsolicited-rate limit
+	rpGmail4211        // Gmail 450-4.2.1 receiving too quickly
+	rpTSS04            // Yahoo/AOL 421 4.7.0 [TSS04]
+	rpAppleDefer       // iCloud 421 4.7.1 excessive volume
+	rpGreylist         // small domain 450 4.2.0 greylisted
+)
+
+// decide draws the answer to an SMTP attempt at t (ms from Start).
+func (s *Sim) decide(r *recipient, d *domain, t int64) reply {
+	u := s.rng.Float64()
+	switch d.kind {
+	case kindM365, kindOutlook:
+		p := share470(t)
+		if u < p {
+			return rpMS470
+		}
+		if d.kind == kindOutlook && u < p+outlook650 {
+			return rpMS650
+		}
+	case kindGmail, kindWorkspace:
+		p := shareGmail421(t)
+		if u < p {
+			return rpGmail421
+		}
+		if u < p+gmail4211 {
+			return rpGmail4211
+		}
+	case kindYahoo, kindAOL:
+		if u < shareTSS04(t) {
+			return rpTSS04
+		}
+	case kindApple:
+		if u < appleDefer {
+			return rpAppleDefer
+		}
+	case kindTail:
+		if d.mode == modeGreylist && !r.tried {
+			return rpGreylist
+		}
+	}
+	if r.invalid {
+		return rpBounce
+	}
+	return rpSent
+}
+
+// onResult writes the result of one recipient's attempt and counts it.
+func (s *Sim) onResult(b []byte, mi int32, ri uint8) []byte {
+	m := &s.msgs[mi]
+	r := &m.rcpt[ri]
+	d := &s.doms[r.dom]
+	switch {
+	case m.kind == mkNDR:
+		b = s.resultHead(b, "local", s.pidOf(s.pids.local), mi, r, d)
+		b = append(b, "2.0.0, status=sent (delivered to command: "+bounceCmd+")\n"...)
+		s.counts[provOther].Sent++
+		r.state = stSent
+	case m.kind == mkProbe:
+		b = s.resultHead(b, "smtp", r.pid, mi, r, d)
+		if r.invalid {
+			b = append(b, bounceDSN(d)...)
+			b = append(b, ", status=undeliverable ("...)
+			b = s.appendBounce(b, d, r)
+			r.state = stBounced
+		} else {
+			b = append(b, "2.1.5, status=deliverable ("...)
+			b = s.appendVerified(b, d, r)
+			r.state = stSent
+		}
+		b = append(b, ")\n"...)
+		s.probes++
+	case r.route != routeSMTP:
+		proc := "smtp"
+		if r.route == routeError {
+			proc = "error"
+		}
+		b = s.resultHead(b, proc, r.pid, mi, r, d)
+		switch r.route {
+		case routeDNS:
+			b = append(b, "4.4.3, status=deferred (Host or domain name not found. Name service error for name="...)
+			b = append(append(b, d.name...), " type=MX: Host not found, try again"...)
+		case routeError:
+			b = append(b, "4.4.1, status=deferred (delivery temporarily suspended: "...)
+			b = s.appendConnectTimeout(b, d)
+		default:
+			b = append(b, "4.4.1, status=deferred ("...)
+			b = s.appendConnectTimeout(b, d)
+		}
+		b = append(b, ")\n"...)
+		s.counts[d.prov].Deferred++
+		r.state = stDeferred
+	default:
+		rp := s.decide(r, d, s.now-s.start)
+		b = s.resultHead(b, "smtp", r.pid, mi, r, d)
+		b = s.appendOutcome(b, rp, m, r, d)
+	}
+	m.pending--
+	if m.pending == 0 {
+		s.endAttempt(mi)
+	}
+	return b
+}
+
+// resultHead appends a result line up to and including "dsn=".
+func (s *Sim) resultHead(b []byte, proc string, pid int32, mi int32, r *recipient, d *domain) []byte {
+	m := &s.msgs[mi]
+	b = s.prefixQ(b, proc, pid, mi)
+	b = append(b, "to=<"...)
+	if m.kind == mkNDR {
+		b = append(b, sender...)
+	} else {
+		b = s.appendRcpt(b, r)
+	}
+	b = append(b, ">, relay="...)
+	switch r.route {
+	case routeSMTP:
+		b = append(s.appendRelay(b, d, r), ":25"...)
+	case routeLocal:
+		b = append(b, "local"...)
+	default:
+		b = append(b, "none"...)
+	}
+	b = appendDelay(append(b, ", delay="...), s.now-m.arrival)
+	b = appendDelay(append(b, ", delays="...), r.qAt-m.arrival)
+	b = appendDelay(append(b, '/'), int64(r.b))
+	b = appendDelay(append(b, '/'), int64(r.c))
+	b = appendDelay(append(b, '/'), int64(r.d))
+	return append(b, ", dsn="...)
+}
+
+// appendOutcome appends "X.Y.Z, status=... (reply)" for an SMTP answer
+// and counts it.
+func (s *Sim) appendOutcome(b []byte, rp reply, m *message, r *recipient, d *domain) []byte {
+	c := &s.counts[d.prov]
+	switch rp {
+	case rpSent:
+		b = append(b, sentDSN(d)...)
+		b = append(b, ", status=sent ("...)
+		b = s.appendSent(b, m, r, d)
+		c.Sent++
+		r.state = stSent
+	case rpBounce:
+		b = append(b, bounceDSN(d)...)
+		b = append(b, ", status=bounced ("...)
+		b = s.appendBounce(b, d, r)
+		c.Bounced++
+		r.state = stBounced
+		m.bounced++
+	default:
+		b = append(b, deferDSN[rp]...)
+		b = append(b, ", status=deferred ("...)
+		b = s.appendDeferral(b, rp, d, r)
+		c.Deferred++
+		r.state = stDeferred
+		if rp == rpMS470 {
+			s.ms470++
+		}
+	}
+	return append(b, ")\n"...)
+}
+
+var deferDSN = [...]string{
+	rpMS470: "4.7.0", rpMS650: "4.7.650", rpGmail421: "4.7.0", rpGmail4211: "4.2.1",
+	rpTSS04: "4.7.0", rpAppleDefer: "4.7.1", rpGreylist: "4.2.0",
+}
+
+func sentDSN(d *domain) string {
+	if d.kind == kindM365 || d.kind == kindOutlook || (d.kind == kindTail && d.flavor == 3) {
+		return "2.6.0"
+	}
+	return "2.0.0"
+}
+
+var tailBounceDSN = [...]string{"5.1.1", "5.0.0", "5.1.1", "5.1.10", "5.1.1"}
+
+func bounceDSN(d *domain) string {
+	switch d.kind {
+	case kindM365:
+		return "5.1.10"
+	case kindOutlook:
+		return "5.5.0"
+	case kindYahoo, kindAOL:
+		return "5.0.0"
+	case kindTail:
+		return tailBounceDSN[d.flavor]
+	}
+	return "5.1.1"
+}
