@@ -1,0 +1,112 @@
+// Package sources connects inputs to the model: it resolves the SOURCE
+// arguments (files, globs, "-" for stdin, .gz files), reads or follows
+// them, parses their lines into events and feeds one aggregator, which it
+// snapshots at a bounded rate for the dashboard.
+package sources
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// ErrNoMatch is returned when a glob matches no file.
+var ErrNoMatch = errors.New("no file matches")
+
+// ErrUnsupported is returned for a SOURCE relaytop cannot read yet.
+var ErrUnsupported = errors.New("not supported yet")
+
+// InputKind says how an input is read.
+type InputKind int
+
+// The kinds of input.
+const (
+	// FileInput is a plain file, followed through rotation.
+	FileInput InputKind = iota
+	// GzipInput is a .gz file: read once, never followed.
+	GzipInput
+	// StdinInput is standard input, read to its end.
+	StdinInput
+)
+
+// Spec is one resolved input.
+type Spec struct {
+	Path string
+	Kind InputKind
+}
+
+// Resolve turns SOURCE arguments into inputs: "-" is stdin, a name ending
+// in .gz is read once, a pattern with *, ? or [ is expanded (and must
+// match something), anything else is a file to follow, which may not
+// exist yet. Duplicates are dropped.
+func Resolve(args []string) ([]Spec, error) {
+	var out []Spec
+	seen := map[string]bool{}
+	add := func(s Spec) {
+		if !seen[s.Path] {
+			seen[s.Path] = true
+			out = append(out, s)
+		}
+	}
+	for _, a := range args {
+		switch {
+		case a == "-":
+			add(Spec{Path: "-", Kind: StdinInput})
+		case strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://"):
+			return nil, fmt.Errorf("%s: polling stats endpoints is %w", a, ErrUnsupported)
+		case strings.ContainsAny(a, "*?["):
+			m, err := filepath.Glob(a)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", a, err)
+			}
+			if len(m) == 0 {
+				return nil, fmt.Errorf("%s: %w", a, ErrNoMatch)
+			}
+			sort.Strings(m)
+			for _, p := range m {
+				if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+					continue
+				}
+				add(fileSpec(p))
+			}
+		default:
+			add(fileSpec(a))
+		}
+	}
+	return out, nil
+}
+
+func fileSpec(p string) Spec {
+	if strings.HasSuffix(p, ".gz") {
+		return Spec{Path: p, Kind: GzipInput}
+	}
+	return Spec{Path: p, Kind: FileInput}
+}
+
+// DefaultLogs are the usual places of a mail log, tried when no SOURCE is
+// given.
+var DefaultLogs = []string{"/var/log/mail.log", "/var/log/maillog", "/var/log/mail/mail.log", "/var/log/mail"}
+
+// FindDefault returns the first default log that exists and can be read,
+// and a description of what was tried.
+func FindDefault() (string, string) {
+	var tried []string
+	for _, p := range DefaultLogs {
+		fi, err := os.Stat(p)
+		if err != nil || fi.IsDir() {
+			tried = append(tried, p+" (not found)")
+			continue
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			tried = append(tried, fmt.Sprintf("%s (%v)", p, errors.Unwrap(err)))
+			continue
+		}
+		f.Close()
+		return p, ""
+	}
+	return "", strings.Join(tried, ", ")
+}

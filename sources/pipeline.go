@@ -1,0 +1,352 @@
+package sources
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/relaytop/relaytop/model"
+	"github.com/relaytop/relaytop/sources/follow"
+	"github.com/relaytop/relaytop/sources/postfix"
+	"github.com/relaytop/relaytop/sources/syslog"
+)
+
+// Options configures how inputs are read.
+type Options struct {
+	// Since is how much history to backfill from followed files.
+	Since time.Duration
+	// FromStart reads followed files from their beginning instead.
+	FromStart bool
+	// Stdin is read for "-" (default os.Stdin).
+	Stdin io.Reader
+	// Interval is the time between published snapshots (default 250ms).
+	Interval time.Duration
+	// Now is the wall clock (default time.Now).
+	Now func() time.Time
+	// Aggregator configures the model.
+	Aggregator model.Config
+}
+
+func (o *Options) defaults() {
+	if o.Stdin == nil {
+		o.Stdin = os.Stdin
+	}
+	if o.Interval <= 0 {
+		o.Interval = 250 * time.Millisecond
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// Pipeline reads its inputs into one aggregator and publishes snapshots.
+//
+// Each input has a reader goroutine (the follower, or a one-shot reader)
+// and a parser goroutine that turns chunks of lines into model.Batches.
+// One goroutine owns the aggregator: it adds batches as they come and,
+// every Interval, publishes an immutable Snapshot into a one-slot
+// channel, replacing one the consumer has not taken yet. The dashboard
+// therefore never sees more than a few snapshots a second however fast
+// lines arrive, and a slow dashboard never slows the readers.
+type Pipeline struct {
+	opt     Options
+	inputs  []*input
+	agg     *model.Aggregator
+	batches chan model.Batch
+	snaps   chan *model.Snapshot
+	done    chan struct{}
+	errMu   sync.Mutex
+	err     error
+}
+
+// input is one source being read.
+type input struct {
+	spec     Spec
+	parser   *postfix.Parser
+	follower *follow.Follower // FileInput only
+	state    atomic.Value     // string, for one-shot inputs
+	lines    atomic.Int64
+	errText  atomic.Value // string
+}
+
+// New prepares a pipeline over specs.
+func New(specs []Spec, opt Options) *Pipeline {
+	opt.defaults()
+	p := &Pipeline{opt: opt, agg: model.NewAggregator(opt.Aggregator),
+		batches: make(chan model.Batch, 64), snaps: make(chan *model.Snapshot, 1), done: make(chan struct{})}
+	for _, s := range specs {
+		in := &input{spec: s}
+		in.state.Store("opening")
+		in.errText.Store("")
+		p.prepare(in)
+		p.inputs = append(p.inputs, in)
+	}
+	return p
+}
+
+// Snapshots returns the channel snapshots are published on. It holds at
+// most one: the newest not yet taken.
+func (p *Pipeline) Snapshots() <-chan *model.Snapshot { return p.snaps }
+
+// Done is closed when Run has returned.
+func (p *Pipeline) Done() <-chan struct{} { return p.done }
+
+// Run reads every input until ctx is done. One-shot inputs (stdin, .gz)
+// finish on their own; followed files are followed until ctx ends.
+func (p *Pipeline) Run(ctx context.Context) error {
+	defer close(p.done)
+	var wg sync.WaitGroup
+	for i, in := range p.inputs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.read(ctx, i, in)
+		}()
+	}
+	readersDone := make(chan struct{})
+	go func() { wg.Wait(); close(readersDone) }()
+	p.loop(ctx, readersDone)
+	return p.firstErr()
+}
+
+func (p *Pipeline) firstErr() error {
+	p.errMu.Lock()
+	defer p.errMu.Unlock()
+	return p.err
+}
+
+// loop owns the aggregator.
+func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
+	tick := time.NewTicker(p.opt.Interval)
+	defer tick.Stop()
+	var events int64
+	last := p.opt.Now()
+	rate := 0.0
+	publish := func() {
+		now := p.opt.Now()
+		dt := now.Sub(last).Seconds()
+		if dt > 0 {
+			inst := float64(events) / dt
+			// Smooth over about two seconds.
+			a := dt / 2
+			if a > 1 {
+				a = 1
+			}
+			rate += a * (inst - rate)
+		}
+		events, last = 0, now
+		s := p.agg.Snapshot(WindowEnd(p.agg.DataClock(), now))
+		s.Sources = p.states()
+		s.Rate = rate
+		select {
+		case <-p.snaps:
+		default:
+		}
+		p.snaps <- s
+	}
+	for {
+		select {
+		case b := <-p.batches:
+			p.agg.AddBatch(&b)
+			events += int64(len(b.Events))
+		case <-tick.C:
+			publish()
+		case <-readersDone:
+			// Drain what the parsers sent before they finished.
+			for {
+				select {
+				case b := <-p.batches:
+					p.agg.AddBatch(&b)
+					continue
+				default:
+				}
+				break
+			}
+			publish()
+			readersDone = nil
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// WindowEnd chooses the time the windows end at. Live data (newest event
+// within the last hour of the wall clock) is windowed up to the wall
+// clock, so windows keep sliding when the log goes quiet; older data (a
+// replayed log) is windowed up to its own newest event, so it shows the
+// rates it had. Data ahead of the wall clock (a sped-up demo) uses the
+// data's clock.
+func WindowEnd(data, wall time.Time) time.Time {
+	switch {
+	case data.IsZero():
+		return wall
+	case data.After(wall):
+		return data
+	case wall.Sub(data) <= time.Hour:
+		return wall
+	}
+	return data
+}
+
+// states reports each input's state for the header.
+func (p *Pipeline) states() []model.SourceState {
+	out := make([]model.SourceState, len(p.inputs))
+	for i, in := range p.inputs {
+		st := model.SourceState{Name: in.spec.Path, Lines: in.lines.Load()}
+		if in.spec.Kind == StdinInput {
+			st.Name = "stdin"
+		}
+		if in.follower != nil {
+			fs := in.follower.Status()
+			st.State = followState(fs.State)
+			if fs.Err != nil {
+				st.Err = fs.Err.Error()
+			}
+		} else {
+			st.State, _ = in.state.Load().(string)
+			st.Err, _ = in.errText.Load().(string)
+		}
+		out[i] = st
+	}
+	return out
+}
+
+func followState(s follow.State) string {
+	switch s {
+	case follow.Waiting:
+		return "waiting"
+	case follow.Backfilling:
+		return "backfilling"
+	case follow.Following:
+		return "following"
+	case follow.Rotating:
+		return "rotating"
+	case follow.Error:
+		return "error"
+	}
+	return s.String()
+}
+
+// prepare makes an input's parser and, for a followed file, its follower.
+func (p *Pipeline) prepare(in *input) {
+	parser := postfix.New(syslog.Years{})
+	in.parser = parser
+	switch in.spec.Kind {
+	case GzipInput:
+		parser.Syslog.Years = syslog.Fixed(modTime(in.spec.Path, p.opt.Now()))
+	case FileInput:
+		// Classic timestamps are dated against the file's modification
+		// time: a line is never newer than the file that holds it, and
+		// for a live file that is the clock.
+		path, now := in.spec.Path, p.opt.Now
+		parser.Syslog.Years = syslog.Years{Ref: func() time.Time { return modTime(path, now()) }}
+		var probe syslog.Parser
+		probe.Years = syslog.Fixed(modTime(path, now()))
+		in.follower = follow.New(path, follow.Options{
+			FromStart: p.opt.FromStart,
+			Since:     p.opt.Since,
+			Now:       now,
+			TimeOf: func(line []byte) (time.Time, bool) {
+				t, _, ok := probe.Time(line)
+				return t, ok
+			},
+		})
+	}
+}
+
+// read runs one input's reader and parser.
+func (p *Pipeline) read(ctx context.Context, idx int, in *input) {
+	chunks := make(chan follow.Chunk, 8)
+	parsed := make(chan struct{})
+	go func() {
+		defer close(parsed)
+		p.parse(ctx, idx, in, in.parser, chunks)
+	}()
+	defer func() { <-parsed }()
+	defer close(chunks)
+
+	switch in.spec.Kind {
+	case StdinInput:
+		in.state.Store("reading")
+		p.finish(ctx, in, follow.ReadStream(ctx, p.opt.Stdin, follow.Options{}, chunks))
+	case GzipInput:
+		in.state.Store("reading")
+		p.finish(ctx, in, follow.ReadFile(ctx, in.spec.Path, follow.Options{}, chunks))
+	default:
+		if err := in.follower.Run(ctx, chunks); err != nil && ctx.Err() == nil {
+			p.setErr(fmt.Errorf("%s: %w", in.spec.Path, err))
+		}
+	}
+}
+
+func (p *Pipeline) finish(ctx context.Context, in *input, err error) {
+	if err != nil && ctx.Err() == nil {
+		in.state.Store("error")
+		in.errText.Store(err.Error())
+		p.setErr(fmt.Errorf("%s: %w", in.spec.Path, err))
+		return
+	}
+	in.state.Store("done")
+}
+
+func (p *Pipeline) setErr(err error) {
+	p.errMu.Lock()
+	if p.err == nil {
+		p.err = err
+	}
+	p.errMu.Unlock()
+}
+
+// parse turns chunks into batches for the aggregator.
+func (p *Pipeline) parse(ctx context.Context, idx int, in *input, parser *postfix.Parser, chunks <-chan follow.Chunk) {
+	for ch := range chunks {
+		b := parseChunk(parser, ch, idx)
+		in.lines.Add(b.Lines)
+		select {
+		case p.batches <- b:
+		case <-ctx.Done():
+			// Keep draining so the reader is never stuck sending.
+		}
+	}
+}
+
+// maxSamplesPerBatch bounds the unparsed lines a batch carries.
+const maxSamplesPerBatch = 2
+
+// maxSampleLen bounds the length of an unparsed sample line.
+const maxSampleLen = 300
+
+// parseChunk parses one chunk's lines.
+func parseChunk(parser *postfix.Parser, ch follow.Chunk, idx int) model.Batch {
+	b := model.Batch{Source: idx, Lines: int64(len(ch.Lines)), Truncated: int64(ch.Truncated)}
+	for _, l := range ch.Lines {
+		var kind postfix.LineKind
+		b.Events, kind = parser.Parse(l, b.Events)
+		switch kind {
+		case postfix.Unparsed:
+			b.Unparsed++
+			if len(b.UnparsedSamples) < maxSamplesPerBatch {
+				if len(l) > maxSampleLen {
+					l = l[:maxSampleLen]
+				}
+				b.UnparsedSamples = append(b.UnparsedSamples, string(l))
+			}
+		case postfix.Result:
+			b.Results++
+		default:
+			b.Skipped++
+		}
+	}
+	return b
+}
+
+func modTime(path string, def time.Time) time.Time {
+	if fi, err := os.Stat(path); err == nil {
+		return fi.ModTime()
+	}
+	return def
+}
