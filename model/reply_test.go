@@ -72,3 +72,18 @@ func TestNormalize(t *testing.T) {
 		t.Errorf("not bounded: %d", len(got))
 	}
 }
+
+func TestFirstToken(t *testing.T) {
+	cases := map[string]string{
+		"Temporary server error. Please try again later. PRX4 [<host>]": "PRX4",
+		"[TSS04] Messages from <ip> temporarily deferred":               "TSS04",
+		"rate limited due to IP reputation. (S775)":                     "S775",
+		"Access denied. AS(201806281) [<host>]":                         "AS(201806281)",
+		"The email account that you tried to reach does not exist":      "",
+	}
+	for in, want := range cases {
+		if got := FirstToken(in); got != want {
+			t.Errorf("FirstToken(%q)=%q want %q", in, got, want)
+		}
+	}
+}

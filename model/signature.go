@@ -356,3 +356,15 @@ func (k SigKey) String() string {
 	b.WriteString(k.Text)
 	return b.String()
 }
+
+// FirstToken returns the first provider token (see Normalize) in text,
+// or "".
+func FirstToken(text string) string {
+	for _, w := range strings.Fields(text) {
+		_, core, _ := peel(w)
+		if core != "" && isProviderToken(core) {
+			return core
+		}
+	}
+	return ""
+}
