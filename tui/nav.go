@@ -1,0 +1,307 @@
+package tui
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/relaytop/relaytop/model"
+)
+
+type frameKind int
+
+const (
+	frameMain     frameKind = iota // providers (or domains) and top signatures
+	frameProvider                  // one provider's domains and signatures
+	frameDomain                    // one domain's signatures
+	frameExplain                   // one signature explained, with evidence
+)
+
+type pane int
+
+const (
+	paneTable pane = iota
+	paneSigs
+)
+
+// frame is one level of the drill-down. Selections are kept by key, not
+// index, so the selected row stays selected while rows reorder under it.
+type frame struct {
+	kind     frameKind
+	provider string
+	domain   string
+	sig      model.SigKey
+	focus    pane
+	sel      [2]string
+	cur      [2]int
+	top      [2]int
+	scroll   int
+	filter   string
+}
+
+type groupBy int
+
+const (
+	byProvider groupBy = iota
+	byDomain
+	numGroups
+)
+
+func (g groupBy) String() string {
+	if g == byDomain {
+		return "domain"
+	}
+	return "provider"
+}
+
+type sortKey int
+
+const (
+	sortAttempts sortKey = iota
+	sortDeferred
+	sortDeferRate
+	sortBounced
+	sortBounceRate
+	sortName
+	numSortKeys
+)
+
+func (s sortKey) String() string {
+	return [...]string{"results", "deferred", "defer %", "bounced", "bounce %", "name"}[s]
+}
+
+type sigSortKey int
+
+const (
+	sigByCount sigSortKey = iota
+	sigByLast
+	sigByCode
+	numSigSorts
+)
+
+func (s sigSortKey) String() string {
+	return [...]string{"count", "last seen", "code"}[s]
+}
+
+// tableRows returns the destinations rows the current frame shows.
+func (m Model) tableRows() []model.Row {
+	if m.snap == nil {
+		return nil
+	}
+	f := m.stack[len(m.stack)-1]
+	var src []model.Row
+	switch {
+	case f.kind == frameMain && m.group == byProvider:
+		src = m.snap.Providers
+	case f.kind == frameMain:
+		src = m.snap.Domains
+	case f.kind == frameProvider:
+		for _, r := range m.snap.Domains {
+			if r.Provider == f.provider {
+				src = append(src, r)
+			}
+		}
+	default:
+		return nil
+	}
+	rows := make([]model.Row, 0, len(src))
+	q := strings.ToLower(f.filter)
+	for _, r := range src {
+		if q != "" && f.focus == paneTable && !strings.Contains(strings.ToLower(r.Key+" "+r.Name), q) {
+			continue
+		}
+		rows = append(rows, r)
+	}
+	m.sortRows(rows)
+	return rows
+}
+
+func (m Model) sortRows(rows []model.Row) {
+	w := m.window
+	val := func(r *model.Row) float64 {
+		c := r.Win[w]
+		switch m.sortBy {
+		case sortDeferred:
+			return float64(c.Deferred)
+		case sortDeferRate:
+			return c.DeferRate()
+		case sortBounced:
+			return float64(c.Bounced)
+		case sortBounceRate:
+			return c.BounceRate()
+		}
+		return float64(c.Total())
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if m.sortBy == sortName {
+			return rows[i].Name < rows[j].Name
+		}
+		a, b := val(&rows[i]), val(&rows[j])
+		if a != b {
+			return a > b
+		}
+		if x, y := rows[i].Total.Total(), rows[j].Total.Total(); x != y {
+			return x > y
+		}
+		return rows[i].Key < rows[j].Key
+	})
+}
+
+// sigItem is a signature as the current frame shows it: n is its count
+// in the window, or, in a domain's frame, its count for that domain.
+type sigItem struct {
+	row *model.SigRow
+	n   int64
+}
+
+func sigID(k model.SigKey) string { return k.Provider + "|" + k.String() }
+
+// sigItems returns the signatures the current frame shows.
+func (m Model) sigItems() []sigItem {
+	if m.snap == nil {
+		return nil
+	}
+	f := m.stack[len(m.stack)-1]
+	q := strings.ToLower(f.filter)
+	var out []sigItem
+	for i := range m.snap.Signatures {
+		r := &m.snap.Signatures[i]
+		n := r.Win[m.window].Total()
+		switch f.kind {
+		case frameProvider:
+			if r.Key.Provider != f.provider {
+				continue
+			}
+		case frameDomain:
+			n = 0
+			for _, d := range r.Domains {
+				if d.Key == f.domain {
+					n = d.Count
+				}
+			}
+			if n == 0 {
+				continue
+			}
+		}
+		if q != "" && f.focus == paneSigs && !strings.Contains(strings.ToLower(r.Key.String()+" "+r.ProviderName), q) {
+			continue
+		}
+		out = append(out, sigItem{r, n})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch m.sigSort {
+		case sigByLast:
+			if !a.row.Last.Equal(b.row.Last) {
+				return a.row.Last.After(b.row.Last)
+			}
+		case sigByCode:
+			if a.row.Key.Code != b.row.Key.Code {
+				return a.row.Key.Code < b.row.Key.Code
+			}
+			if a.row.Key.Enhanced != b.row.Key.Enhanced {
+				return a.row.Key.Enhanced < b.row.Key.Enhanced
+			}
+		}
+		if a.n != b.n {
+			return a.n > b.n
+		}
+		if x, y := a.row.Total.Total(), b.row.Total.Total(); x != y {
+			return x > y
+		}
+		return sigID(a.row.Key) < sigID(b.row.Key)
+	})
+	return out
+}
+
+// paneKeys returns the keys of a pane's rows, in display order.
+func (m Model) paneKeys(p pane) []string {
+	if p == paneTable {
+		rows := m.tableRows()
+		out := make([]string, len(rows))
+		for i := range rows {
+			out[i] = rows[i].Key
+		}
+		return out
+	}
+	items := m.sigItems()
+	out := make([]string, len(items))
+	for i := range items {
+		out[i] = sigID(items[i].row.Key)
+	}
+	return out
+}
+
+// cursor resolves the selected row's index in keys: the selected key if
+// it is still there, else the last index, clamped.
+func cursor(f *frame, p pane, keys []string) int {
+	if f.sel[p] != "" {
+		for i, k := range keys {
+			if k == f.sel[p] {
+				return i
+			}
+		}
+	}
+	return clamp(f.cur[p], 0, len(keys)-1)
+}
+
+// visibleTop returns the first visible row so that idx shows in h rows,
+// moving the view as little as possible from top.
+func visibleTop(top, idx, h, n int) int {
+	if h <= 0 {
+		return 0
+	}
+	if idx < top {
+		top = idx
+	}
+	if idx >= top+h {
+		top = idx - h + 1
+	}
+	return clamp(top, 0, max(0, n-h))
+}
+
+func clamp(v, lo, hi int) int {
+	if hi < lo {
+		return lo
+	}
+	if v < lo {
+		return lo
+	}
+	if v > hi {
+		return hi
+	}
+	return v
+}
+
+// panes returns the panes the current frame can focus.
+func (m Model) panes() []pane {
+	switch m.stack[len(m.stack)-1].kind {
+	case frameMain, frameProvider:
+		return []pane{paneTable, paneSigs}
+	case frameDomain:
+		return []pane{paneSigs}
+	}
+	return nil
+}
+
+// findSig returns the snapshot's row for key, if it is there.
+func (m Model) findSig(k model.SigKey) *model.SigRow {
+	if m.snap == nil {
+		return nil
+	}
+	for i := range m.snap.Signatures {
+		if m.snap.Signatures[i].Key == k {
+			return &m.snap.Signatures[i]
+		}
+	}
+	return nil
+}
+
+// findRow returns the row with key among rows.
+func findRow(rows []model.Row, key string) *model.Row {
+	for i := range rows {
+		if rows[i].Key == key {
+			return &rows[i]
+		}
+	}
+	return nil
+}
