@@ -4,9 +4,15 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/model/kb"
 )
+
+// evidenceSummaryLines is how many lines of the evidence come before the
+// explanation on a narrow terminal: title, counts, totals, trend, first
+// and last seen, and the watch line.
+const evidenceSummaryLines = 7
 
 // explainWide is the width from which the entry and the evidence sit side
 // by side.
@@ -60,10 +66,19 @@ func (m Model) explainLines() int {
 	return len(m.narrowLines()) + len(m.explainHead())
 }
 
+// narrowLines is the panel on a narrow terminal: the evidence summary,
+// then the explanation, then the detailed evidence.
 func (m Model) narrowLines() []string {
-	out := m.evidenceLines(m.width)
+	ev := m.evidenceLines(m.width)
+	n := min(len(ev), evidenceSummaryLines)
+	out := append([]string(nil), ev[:n]...)
 	out = append(out, "")
-	return append(out, m.entryLines(m.width)...)
+	out = append(out, m.entryLines(m.width)...)
+	if n < len(ev) {
+		out = append(out, "", m.styles.Dim.Render(strings.Repeat("─", min(m.width, 40))))
+		out = append(out, ev[n:]...)
+	}
+	return out
 }
 
 // explained returns the frame's signature row (nil if it left the
@@ -90,8 +105,13 @@ func (m Model) explainHead() []string {
 	if entry == "" {
 		entry = match.Entry.ID
 	}
+	// The reason starts with the entry's label; say it once.
+	why := strings.TrimPrefix(match.Reason, match.Entry.Label()+", ")
 	matched := m.styles.Dim.Render("entry: ") + m.styles.Accent.Render(model.Safe(entry)) +
-		m.styles.Dim.Render(" · "+model.Safe(match.Reason))
+		m.styles.Dim.Render(" · "+model.Safe(why))
+	if lipgloss.Width(matched) > m.width {
+		matched = m.styles.Accent.Render(model.Safe(match.Entry.Label())) + m.styles.Dim.Render(" · "+model.Safe(why))
+	}
 	return []string{fit(title, m.width, false), fit(matched, m.width, false), ""}
 }
 
@@ -121,6 +141,15 @@ func (m Model) evidenceLines(w int) []string {
 	now := m.snapNow()
 	out = append(out, fmt.Sprintf("first seen %s (%s ago) · last seen %s (%s ago)",
 		r.First.Format("Jan 2 15:04:05"), ago(now, r.First), r.Last.Format("15:04:05"), ago(now, r.Last)))
+	if wv := &m.snap.Watch; r.Key.Provider == wv.Provider && r.Key.Enhanced == "4.7.0" && r.Key.Code/100 == 4 {
+		// One signature per PRX token: say what all of them add up to.
+		p := wv.Win[m.window]
+		out = append(out, fmt.Sprintf("all %s (every token): %s of attempts over %s · ", wv.Name, pct(int64(p.Hits), int64(p.Attempts)), m.window)+
+			m.verdictBadge(wv.Verdict.Kind))
+	} else {
+		out = append(out, "")
+	}
+	out = out[:evidenceSummaryLines]
 	if f.domain != "" {
 		for _, d := range r.Domains {
 			if d.Key == f.domain {
@@ -130,7 +159,7 @@ func (m Model) evidenceLines(w int) []string {
 	}
 	out = append(out, "", st.Heading.Render("Top recipient domains"))
 	out = append(out, topList(r.Domains, 5, r.Total.Total())...)
-	out = append(out, "", st.Heading.Render("Answered by"))
+	out = append(out, "", st.Heading.Render("Remote hosts"))
 	out = append(out, topList(r.Relays, 3, r.Total.Total())...)
 	out = append(out, "", st.Heading.Render("As received"))
 	out = append(out, wrap(model.Safe(r.Example), w)...)

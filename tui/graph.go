@@ -76,10 +76,10 @@ func (m Model) graphPane(w, h int) string {
 		asciigraph.Height(plotH - 1), asciigraph.Width(plotW), asciigraph.LowerBound(0), asciigraph.UpperBound(top),
 		asciigraph.Precision(0), asciigraph.Offset(2),
 	}
+	// The alarm line is dotted so that it reads without colour too.
+	opts = append(opts, asciigraph.SeriesChars(asciigraph.CreateCharSet("┄"), asciigraph.DefaultCharSet))
 	if !m.styles.NoColor {
 		opts = append(opts, asciigraph.SeriesColors(m.styles.GraphAlarm, m.styles.GraphLine))
-	} else {
-		opts = append(opts, asciigraph.SeriesChars(asciigraph.CreateCharSet("·"), asciigraph.DefaultCharSet))
 	}
 	plot := asciigraph.PlotMany([][]float64{alarm, vals}, opts...)
 	out = append(out, strings.Split(plot, "\n")...)

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
 
 	"github.com/relaytop/relaytop/model"
 )
@@ -21,13 +22,25 @@ func (m Model) helpView(l layout) string {
 		{"Drill and view", []key.Binding{k.Enter, k.Back, k.Tab, k.Filter, k.Sort, k.Group}},
 		{"Data", []key.Binding{k.Window, k.Pause, k.Info, k.Help, k.Quit}},
 	}
-	out := []string{st.Heading.Render("Keys")}
-	for _, g := range groups {
-		out = append(out, "", st.Accent.Render(g.name))
+	// The groups sit side by side when they fit, else one under another.
+	cols := make([]string, len(groups))
+	for i, g := range groups {
+		lines := []string{st.Accent.Render(g.name)}
 		for _, b := range g.keys {
 			h := b.Help()
-			out = append(out, fmt.Sprintf("  %-10s %s", h.Key, h.Desc))
+			lines = append(lines, fmt.Sprintf("  %-9s %s", h.Key, h.Desc))
 		}
+		cols[i] = strings.Join(lines, "\n")
+	}
+	out := []string{st.Heading.Render("Keys"), ""}
+	const colW = 26
+	if m.width >= colW*len(cols) {
+		for i := range cols {
+			cols[i] = fitBlock(cols[i], colW)
+		}
+		out = append(out, lipgloss.JoinHorizontal(lipgloss.Top, cols...))
+	} else {
+		out = append(out, strings.Join(cols, "\n\n"))
 	}
 	out = append(out, "", st.Accent.Render("Reading the screen"))
 	out = append(out, prose("Counts are for the rolling window (w cycles 1m, 5m, 15m, 1h) in event time: the log's own timestamps. "+
@@ -53,14 +66,23 @@ func (m Model) infoView(l layout) string {
 	}
 	in := s.Input
 	out = append(out, "", st.Heading.Render("Lines read"))
-	out = append(out,
-		fmt.Sprintf("  %12s lines read", commas(in.Lines)),
-		fmt.Sprintf("  %12s gave results (%s results, %s internal hops, %s probes)", commas(in.Results),
+	counts := []string{
+		fmt.Sprintf("%12s lines read", commas(in.Lines)),
+		fmt.Sprintf("%12s gave results (%s results, %s internal hops, %s probes)", commas(in.Results),
 			commas(s.Totals.Total.Total()), commas(s.Internal), commas(s.Probes)),
-		fmt.Sprintf("  %12s skipped: readable, but no delivery result (other programs, connections, queue lines)", commas(in.Skipped)),
-		fmt.Sprintf("  %12s unparsed: not a log line relaytop can read", commas(in.Unparsed)))
+		fmt.Sprintf("%12s skipped: readable, no delivery result (other programs, connections, queue lines)", commas(in.Skipped)),
+		fmt.Sprintf("%12s unparsed: not a log line relaytop can read", commas(in.Unparsed)),
+	}
+	for _, c := range counts {
+		for i, l := range wrap(c, m.width-16) {
+			if i > 0 {
+				l = strings.Repeat(" ", 15) + l
+			}
+			out = append(out, "  "+l)
+		}
+	}
 	if in.Truncated > 0 {
-		out = append(out, fmt.Sprintf("  %12s cut at the line length limit (still counted)", commas(in.Truncated)))
+		out = append(out, fmt.Sprintf("  %12s cut at the line length limit (still read)", commas(in.Truncated)))
 	}
 	out = append(out, "")
 	out = append(out, prose("Internal hops (to a content filter on a loopback address) and address-verification probes are counted apart, not as deliveries. "+
