@@ -1,0 +1,79 @@
+// Command relaytop is top for outbound mail: a live terminal dashboard of
+// deliveries, deferrals, bounces and expiries per mailbox provider and
+// domain, read from MTA logs, with every reply code explained.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `relaytop — top for outbound mail
+
+Usage:
+  relaytop [flags] [SOURCE...]        live dashboard of the given logs
+  relaytop demo [flags]               the built-in simulated campaign, live
+  relaytop demo --write FILE --lines N [--seed S] [--json]
+                                      write a finished simulated log
+  relaytop report [--json] FILE...    one-shot summary of finished logs (.gz too)
+  relaytop explain CODE [TEXT]        what a reply means and what to do
+
+A SOURCE is a log file (followed through rotation), a glob ('/var/log/mail.log*'),
+or - for standard input (keys still come from the terminal). With no SOURCE,
+relaytop looks for /var/log/mail.log and /var/log/maillog.
+
+Dashboard flags:
+  --since DURATION   history to read from each file on start (default 15m)
+  --from-start       read each file from its beginning instead
+  --window W         first window shown: 1m, 5m, 15m or 1h (default 5m)
+  --theme T          auto, dark, light or none (default auto; NO_COLOR means none)
+
+Examples:
+  relaytop                                  follow the system mail log
+  relaytop /var/log/mail.log                follow one log, last 15 minutes first
+  relaytop --since 1h '/var/log/mail.log*'  several files, an hour of history
+  zcat mail.log.2.gz | relaytop -           read a log from a pipe
+  relaytop report --json /var/log/mail.log.1 /var/log/mail.log.2.gz
+  relaytop explain 451 4.7.0 'Temporary server error. Please try again later. PRX4'
+  relaytop demo                             try it without a mail server
+
+Keys in the dashboard: ? lists them all.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "relaytop:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// errUsage means the usage was already printed.
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "demo":
+			return runDemo(ctx, args[1:], stdout, stderr)
+		case "report":
+			return runReport(ctx, args[1:], os.Stdin, stdout, stderr)
+		case "explain":
+			return runExplain(args[1:], stdout, stderr)
+		case "help":
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+	}
+	return runDashboardCmd(ctx, args, stderr)
+}
