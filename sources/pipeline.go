@@ -123,22 +123,28 @@ func (p *Pipeline) firstErr() error {
 func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 	tick := time.NewTicker(p.opt.Interval)
 	defer tick.Stop()
+	// The rate is the events added over the last rateSpan, counted per tick.
+	type tickCount struct {
+		at time.Time
+		n  int64
+	}
 	var events int64
-	last := p.opt.Now()
-	rate := 0.0
+	var ticks []tickCount
 	publish := func() {
 		now := p.opt.Now()
-		dt := now.Sub(last).Seconds()
-		if dt > 0 {
-			inst := float64(events) / dt
-			// Smooth over about two seconds.
-			a := dt / 2
-			if a > 1 {
-				a = 1
-			}
-			rate += a * (inst - rate)
+		ticks = append(ticks, tickCount{now, events})
+		events = 0
+		for len(ticks) > 1 && now.Sub(ticks[0].at) > rateSpan {
+			ticks = ticks[1:]
 		}
-		events, last = 0, now
+		rate := 0.0
+		if len(ticks) > 1 {
+			var n int64
+			for _, t := range ticks[1:] {
+				n += t.n
+			}
+			rate = float64(n) / now.Sub(ticks[0].at).Seconds()
+		}
 		s := p.agg.Snapshot(WindowEnd(p.agg.DataClock(), now))
 		s.Sources = p.states()
 		s.Rate = rate
@@ -173,6 +179,9 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 		}
 	}
 }
+
+// rateSpan is the span the events-per-second figure is measured over.
+const rateSpan = 2 * time.Second
 
 // WindowEnd chooses the time the windows end at. Live data (newest event
 // within the last hour of the wall clock) is windowed up to the wall

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/relaytop/relaytop/model"
@@ -79,25 +78,23 @@ func writeReport(w io.Writer, names []string, r *model.Report, top int) error {
 	fmt.Fprintf(&b, "apart    %s internal hops (loopback content filters), %s address-verification probes\n\n",
 		commas(r.Internal), commas(r.Probes))
 
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "PROVIDER\tSENT\tDEFERRED\tBOUNCED\tEXPIRED\tDEFER%\tBOUNCE%\t")
+	rows := [][]string{{"PROVIDER", "SENT", "DEFERRED", "BOUNCED", "EXPIRED", "DEFER%", "BOUNCE%"}}
 	for _, p := range r.Providers {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", model.Safe(p.Name), commas(p.Sent), commas(p.Deferred),
-			commas(p.Bounced), commas(p.Expired), share(p.Deferred, p.Attempts()), share(p.Bounced, p.Attempts()))
+		rows = append(rows, []string{model.Safe(p.Name), commas(p.Sent), commas(p.Deferred), commas(p.Bounced),
+			commas(p.Expired), share(p.Deferred, p.Attempts()), share(p.Bounced, p.Attempts())})
 	}
-	tw.Flush()
+	table(&b, rows)
 
 	fmt.Fprintf(&b, "\nTOP DOMAINS (of %d)\n", len(r.Domains))
-	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "DOMAIN\tPROVIDER\tSENT\tDEFERRED\tBOUNCED\tEXPIRED\t")
+	rows = [][]string{{"DOMAIN", "PROVIDER", "SENT", "DEFERRED", "BOUNCED", "EXPIRED"}}
 	for i, d := range r.Domains {
 		if i == top {
 			break
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", model.Safe(d.Name), d.Provider, commas(d.Sent), commas(d.Deferred),
-			commas(d.Bounced), commas(d.Expired))
+		rows = append(rows, []string{model.Safe(d.Name), d.Provider, commas(d.Sent), commas(d.Deferred),
+			commas(d.Bounced), commas(d.Expired)})
 	}
-	tw.Flush()
+	table(&b, rows)
 
 	fmt.Fprintf(&b, "\nTOP REPLY SIGNATURES (of %d)\n", len(r.Signatures))
 	k := kb.Default()
@@ -112,6 +109,45 @@ func writeReport(w io.Writer, names []string, r *model.Report, top int) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// table writes rows in columns: text columns (those whose cells are not
+// all numbers) left-aligned, numbers right-aligned.
+func table(b *strings.Builder, rows [][]string) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows[0])
+	width := make([]int, n)
+	numeric := make([]bool, n)
+	for c := range numeric {
+		numeric[c] = true
+	}
+	for i, r := range rows {
+		for c, cell := range r {
+			width[c] = max(width[c], len([]rune(cell)))
+			if i > 0 && strings.TrimLeft(cell, "0123456789,.%-") != "" {
+				numeric[c] = false
+			}
+		}
+	}
+	for _, r := range rows {
+		for c, cell := range r {
+			pad := strings.Repeat(" ", width[c]-len([]rune(cell)))
+			if c > 0 {
+				b.WriteString("  ")
+			}
+			if numeric[c] {
+				b.WriteString(pad + cell)
+			} else {
+				b.WriteString(cell)
+				if c < n-1 {
+					b.WriteString(pad)
+				}
+			}
+		}
+		b.WriteString("\n")
+	}
 }
 
 func codeOr(c int) string {
