@@ -2,8 +2,6 @@ package model
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 )
 
@@ -143,7 +141,7 @@ func judgeWatch(v *WatchView) Verdict {
 	switch {
 	case long && w5.Share() >= thr:
 		vd.Kind = Sustained
-		vd.Evidence = fmt.Sprintf("%s of %s attempts over 15m; over %s for %s", pct(w15.Share()), thousands(int64(w15.Attempts)), pct(thr), fmtDur(vd.Over))
+		vd.Evidence = fmt.Sprintf("%s of %s attempts over 15m; over %s for %s", pct(w15.Share()), Thousands(int64(w15.Attempts)), pct(thr), fmtDur(vd.Over))
 	case (w1.Attempts >= minShortAttempts && w1.Share() >= thr) || (w5.Attempts >= minShortAttempts && w5.Share() >= thr):
 		vd.Kind = Burst
 		vd.Evidence = fmt.Sprintf("%s over 1m, %s over 15m; peak %s at %s", pct(w1.Share()), pct(w15.Share()), pct(vd.Peak), vd.PeakAt.Format("15:04"))
@@ -152,7 +150,7 @@ func judgeWatch(v *WatchView) Verdict {
 		vd.Evidence = fmt.Sprintf("back under %s: %s over 5m after %s over 15m", pct(thr), pct(w5.Share()), pct(w15.Share()))
 	default:
 		vd.Kind = Quiet
-		vd.Evidence = fmt.Sprintf("%s of %s attempts over 15m (%s)", thousands(int64(w15.Hits)), thousands(int64(w15.Attempts)), pct(w15.Share()))
+		vd.Evidence = fmt.Sprintf("%s of %s attempts over 15m (%s)", Thousands(int64(w15.Hits)), Thousands(int64(w15.Attempts)), pct(w15.Share()))
 	}
 	return vd
 }
@@ -167,17 +165,4 @@ func fmtDur(d time.Duration) string {
 		return fmt.Sprintf("%dm", int(d.Minutes()))
 	}
 	return fmt.Sprintf("%ds", int(d.Seconds()))
-}
-
-// thousands formats n as 1,234,567.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	for i := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }

@@ -35,32 +35,10 @@ func count(n int64, w int) string {
 }
 
 // commas formats n as 1,234,567.
-func commas(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func commas(n int64) string { return model.Thousands(n) }
 
 // pct formats a share as "12.3%", or "-" when there was nothing to share.
-func pct(part, whole int64) string {
-	if whole == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.1f%%", 100*float64(part)/float64(whole))
-}
+func pct(part, whole int64) string { return model.Percent(part, whole) }
 
 var sparks = []rune("▁▂▃▄▅▆▇█")
 

@@ -124,14 +124,7 @@ func (m Model) destRow(cols []column, r *model.Row, selected, focused bool) stri
 	if has(cols, "provider") && cols[0].title == "domain" {
 		cells["provider"] = m.providerName(r.Provider)
 	}
-	s := line(cols, cells)
-	if selected {
-		if focused {
-			return m.styles.Selected.Render(s)
-		}
-		return m.styles.SelectBlur.Render(s)
-	}
-	return s
+	return m.rowStyle(line(cols, cells), selected, focused)
 }
 
 // snapNow is the time the snapshot's windows end at.
@@ -266,14 +259,7 @@ func (m Model) sigRow(cols []column, it sigItem, prov map[string]*model.Row, sel
 		"top domain": top,
 		"last":       ago(m.snapNow(), r.Last),
 	}
-	s := line(cols, cells)
-	if selected {
-		if focused {
-			return m.styles.Selected.Render(s)
-		}
-		return m.styles.SelectBlur.Render(s)
-	}
-	return s
+	return m.rowStyle(line(cols, cells), selected, focused)
 }
 
 // providerSummary is the line above a provider's domains.
@@ -331,4 +317,15 @@ func replyText(text string, w int) string {
 		return text
 	}
 	return tok + " · " + text
+}
+
+// rowStyle highlights a selected row, brightly in the focused pane.
+func (m Model) rowStyle(s string, selected, focused bool) string {
+	switch {
+	case selected && focused:
+		return m.styles.Selected.Render(s)
+	case selected:
+		return m.styles.SelectBlur.Render(s)
+	}
+	return s
 }

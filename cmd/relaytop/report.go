@@ -67,21 +67,21 @@ func writeReport(w io.Writer, names []string, r *model.Report, top int) error {
 		to, _ := time.Parse(time.RFC3339, r.To)
 		fmt.Fprintf(&b, "period   %s to %s (%s)\n", from.Format("2006-01-02 15:04:05"), to.Format("2006-01-02 15:04:05"), to.Sub(from).Round(time.Second))
 	}
-	fmt.Fprintf(&b, "lines    %s read: %s skipped (no result), %s unparsed", commas(r.Lines), commas(r.Skipped), commas(r.Unparsed))
+	fmt.Fprintf(&b, "lines    %s read: %s skipped (no result), %s unparsed", model.Thousands(r.Lines), model.Thousands(r.Skipped), model.Thousands(r.Unparsed))
 	if r.Truncated > 0 {
-		fmt.Fprintf(&b, ", %s cut at the length limit", commas(r.Truncated))
+		fmt.Fprintf(&b, ", %s cut at the length limit", model.Thousands(r.Truncated))
 	}
 	b.WriteString("\n")
 	t := r.Totals
-	fmt.Fprintf(&b, "results  sent %s  deferred %s (%s)  bounced %s (%s)  expired %s\n", commas(t.Sent),
-		commas(t.Deferred), share(t.Deferred, t.Attempts()), commas(t.Bounced), share(t.Bounced, t.Attempts()), commas(t.Expired))
+	fmt.Fprintf(&b, "results  sent %s  deferred %s (%s)  bounced %s (%s)  expired %s\n", model.Thousands(t.Sent),
+		model.Thousands(t.Deferred), model.Percent(t.Deferred, t.Attempts()), model.Thousands(t.Bounced), model.Percent(t.Bounced, t.Attempts()), model.Thousands(t.Expired))
 	fmt.Fprintf(&b, "apart    %s internal hops (loopback content filters), %s address-verification probes\n\n",
-		commas(r.Internal), commas(r.Probes))
+		model.Thousands(r.Internal), model.Thousands(r.Probes))
 
 	rows := [][]string{{"PROVIDER", "SENT", "DEFERRED", "BOUNCED", "EXPIRED", "DEFER%", "BOUNCE%"}}
 	for _, p := range r.Providers {
-		rows = append(rows, []string{model.Safe(p.Name), commas(p.Sent), commas(p.Deferred), commas(p.Bounced),
-			commas(p.Expired), share(p.Deferred, p.Attempts()), share(p.Bounced, p.Attempts())})
+		rows = append(rows, []string{model.Safe(p.Name), model.Thousands(p.Sent), model.Thousands(p.Deferred), model.Thousands(p.Bounced),
+			model.Thousands(p.Expired), model.Percent(p.Deferred, p.Attempts()), model.Percent(p.Bounced, p.Attempts())})
 	}
 	table(&b, rows)
 
@@ -91,8 +91,8 @@ func writeReport(w io.Writer, names []string, r *model.Report, top int) error {
 		if i == top {
 			break
 		}
-		rows = append(rows, []string{model.Safe(d.Name), d.Provider, commas(d.Sent), commas(d.Deferred),
-			commas(d.Bounced), commas(d.Expired)})
+		rows = append(rows, []string{model.Safe(d.Name), d.Provider, model.Thousands(d.Sent), model.Thousands(d.Deferred),
+			model.Thousands(d.Bounced), model.Thousands(d.Expired)})
 	}
 	table(&b, rows)
 
@@ -103,7 +103,7 @@ func writeReport(w io.Writer, names []string, r *model.Report, top int) error {
 			break
 		}
 		code := strings.TrimSpace(fmt.Sprintf("%s %s", codeOr(s.Code), s.Enhanced))
-		fmt.Fprintf(&b, "%8s  %-8s  %-10s %-10s %s\n", commas(s.Count), s.Outcome, s.Provider, code, model.Safe(s.Text))
+		fmt.Fprintf(&b, "%8s  %-8s  %-10s %-10s %s\n", model.Thousands(s.Count), s.Outcome, s.Provider, code, model.Safe(s.Text))
 		m := k.Match(kb.Query{Provider: s.Provider, Reply: model.Reply{Code: s.Code, Enhanced: s.Enhanced, Text: s.Text}})
 		fmt.Fprintf(&b, "%8s  means: %s\n", "", model.Safe(m.Entry.Title))
 	}
@@ -155,24 +155,4 @@ func codeOr(c int) string {
 		return ""
 	}
 	return fmt.Sprint(c)
-}
-
-func share(part, whole int64) string {
-	if whole == 0 {
-		return "-"
-	}
-	return fmt.Sprintf("%.1f%%", 100*float64(part)/float64(whole))
-}
-
-// commas formats n as 1,234,567.
-func commas(n int64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
