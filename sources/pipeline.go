@@ -11,6 +11,7 @@ import (
 
 	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/sources/follow"
+	"github.com/relaytop/relaytop/sources/line"
 	"github.com/relaytop/relaytop/sources/postfix"
 	"github.com/relaytop/relaytop/sources/syslog"
 )
@@ -330,13 +331,13 @@ const maxSamplesPerBatch = 2
 const maxSampleLen = 300
 
 // parseChunk parses one chunk's lines.
-func parseChunk(parser *postfix.Parser, ch follow.Chunk, idx int) model.Batch {
+func parseChunk(parser line.Parser, ch follow.Chunk, idx int) model.Batch {
 	b := model.Batch{Source: idx, Lines: int64(len(ch.Lines)), Truncated: int64(ch.Truncated)}
 	for _, l := range ch.Lines {
-		var kind postfix.LineKind
+		var kind line.Kind
 		b.Events, kind = parser.Parse(l, b.Events)
 		switch kind {
-		case postfix.Unparsed:
+		case line.Unparsed:
 			b.Unparsed++
 			if len(b.UnparsedSamples) < maxSamplesPerBatch {
 				if len(l) > maxSampleLen {
@@ -344,7 +345,7 @@ func parseChunk(parser *postfix.Parser, ch follow.Chunk, idx int) model.Batch {
 				}
 				b.UnparsedSamples = append(b.UnparsedSamples, string(l))
 			}
-		case postfix.Result:
+		case line.Result:
 			b.Results++
 		default:
 			b.Skipped++

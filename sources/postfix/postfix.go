@@ -15,19 +15,20 @@ import (
 	"bytes"
 
 	"github.com/relaytop/relaytop/model"
+	"github.com/relaytop/relaytop/sources/line"
 	"github.com/relaytop/relaytop/sources/syslog"
 )
 
-// LineKind says what a line was.
-type LineKind uint8
+// LineKind is line.Kind, kept for readability in this package.
+type LineKind = line.Kind
 
-// The kinds of line the parser tells apart.
+// The kinds of line, as line names them.
 const (
-	Blank    LineKind = iota // empty or white space only
-	Unparsed                 // not a syslog line, or a result it cannot read
-	Other                    // a syslog line of another program
-	Noise                    // a Postfix line that carries no result
-	Result                   // a delivery result or expiry: events were produced
+	Blank    = line.Blank
+	Unparsed = line.Unparsed
+	Other    = line.Other
+	Noise    = line.Noise
+	Result   = line.Result
 )
 
 // Parser reads Postfix lines. It keeps, per queue id, the recipients whose
@@ -54,11 +55,11 @@ func (p *Parser) PendingDropped() int64 { return p.pending.dropped }
 
 // Parse reads one line (without its newline), appends the events it holds
 // to out and says what kind of line it was.
-func (p *Parser) Parse(line []byte, out []model.Event) ([]model.Event, LineKind) {
-	if len(bytes.TrimSpace(line)) == 0 {
+func (p *Parser) Parse(raw []byte, out []model.Event) ([]model.Event, LineKind) {
+	if len(bytes.TrimSpace(raw)) == 0 {
 		return out, Blank
 	}
-	h, ok := p.Syslog.Parse(line)
+	h, ok := p.Syslog.Parse(raw)
 	if !ok {
 		return out, Unparsed
 	}
@@ -77,13 +78,13 @@ func (p *Parser) Parse(line []byte, out []model.Event) ([]model.Event, LineKind)
 			return out, Noise
 		}
 		n := len(out)
-		out = p.result(h, daemon, qid, rest, line, out)
+		out = p.result(h, daemon, qid, rest, raw, out)
 		if len(out) == n {
 			return out, Unparsed
 		}
 		return out, Result
 	case daemon == "qmgr" && bytes.Contains(rest, []byte("status=expired")):
-		return p.expire(h, qid, line, out), Result
+		return p.expire(h, qid, raw, out), Result
 	case daemon == "qmgr" && bytes.Equal(rest, []byte("removed")):
 		p.pending.forget(string(qid))
 	}
