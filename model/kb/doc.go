@@ -20,11 +20,17 @@
 //
 //	id               required; equals the file name without ".md"
 //	title            required; the part before " — " is the entry's Label
-//	provider         required; provider id as relaytop classifies it
+//	provider         required; provider id as relaytop classifies it, or
+//	                 "any" for replies any receiver may send (then tokens or
+//	                 phrases are required, and codes optional)
 //	basic            basic reply code (451); basic or enhanced is required
+//	                 (except for provider any)
 //	enhanced         enhanced code (4.7.0) or a detail range (4.7.500-699)
 //	tokens           space-separated words of the reply text that make the
 //	                 match most specific (PRX4, TSS04, S3150)
+//	phrases          "|"-separated pieces of reply text, matched ignoring
+//	                 case, that work like tokens ("Connection timed out |
+//	                 Connection refused")
 //	relays           space-separated relay host suffixes that identify the
 //	                 sender when the provider is unknown (.protection.outlook.com)
 //	threshold_share  alarm share of the provider's attempts (0.10)
@@ -43,7 +49,9 @@
 //
 // Match picks the most specific entry for a reply, in this order:
 //
-//  1. provider + enhanced code + a token found in the text (LevelToken);
+//  1. provider + enhanced code + a token or phrase found in the text
+//     (LevelToken); an entry for any provider matches only this way, and
+//     loses to an entry of the reply's own provider at the same level;
 //  2. provider + enhanced code, or provider + basic code for entries that
 //     give no enhanced code (LevelProvider);
 //  3. the registry entry for the enhanced code (LevelEnhanced), else its

@@ -28,7 +28,7 @@ type fmField struct {
 
 // frontMatterKeys are the keys a deep entry's front matter may use.
 var frontMatterKeys = []string{
-	"id", "title", "provider", "basic", "enhanced", "tokens", "relays", "threshold_share", "sources",
+	"id", "title", "provider", "basic", "enhanced", "tokens", "phrases", "relays", "threshold_share", "sources",
 }
 
 // parseEntry reads one deep entry file. name is its path in the knowledge
@@ -129,10 +129,18 @@ func entryFromFields(name string, fields map[string]fmField) (*Entry, error) {
 		}
 		e.Enhanced, e.pattern = p.String(), &p
 	}
-	if e.Basic == 0 && e.pattern == nil {
+	e.Tokens = strings.Fields(fields["tokens"].value)
+	for _, ph := range strings.Split(fields["phrases"].value, "|") {
+		if ph = strings.TrimSpace(ph); ph != "" {
+			e.Phrases = append(e.Phrases, ph)
+		}
+	}
+	switch {
+	case e.Provider == AnyProvider && len(e.Tokens) == 0 && len(e.Phrases) == 0:
+		return nil, errAt(prov.line, "front matter: an entry for any provider needs tokens or phrases to match by")
+	case e.Provider != AnyProvider && e.Basic == 0 && e.pattern == nil:
 		return nil, errAt(id.line, "front matter: give basic, enhanced or both")
 	}
-	e.Tokens = strings.Fields(fields["tokens"].value)
 	for _, r := range listValue(strings.ToLower(fields["relays"].value)) {
 		r = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(r, "*"), "."), ".")
 		if r == "" {

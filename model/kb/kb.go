@@ -55,6 +55,12 @@ type Entry struct {
 	Enhanced string
 	// Tokens are reply-text words that make a deep entry's match most specific.
 	Tokens []string
+	// Advice says what a sender should do, for registry entries (from
+	// registry/advice.tsv).
+	Advice string
+	// Phrases are case-insensitive pieces of reply text that make a deep
+	// entry's match most specific, like tokens ("Connection timed out").
+	Phrases []string
 	// Relays are relay host suffixes ("protection.outlook.com") that
 	// identify the sender of the reply when the provider is unknown.
 	Relays []string
@@ -109,6 +115,7 @@ func (e *Entry) Sections() []Section {
 		}
 	}
 	add("What it means", e.Meaning)
+	add("What a sender should do", e.Advice)
 	add("Who sends it", e.WhoSends)
 	add("Why it happens", e.Why)
 	add("How to fix it", numbered(e.Fix))
@@ -205,6 +212,9 @@ func Load(fsys fs.FS) (*KB, error) {
 		errs = append(errs, err)
 	}
 	if err := k.loadBasic(fsys); err != nil {
+		errs = append(errs, err)
+	}
+	if err := k.loadAdvice(fsys); err != nil {
 		errs = append(errs, err)
 	}
 	names, err := fs.Glob(fsys, "entries/*.md")

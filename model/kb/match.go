@@ -99,13 +99,17 @@ type candidate struct {
 	enhanced   bool   // matched by enhanced code, not by basic code alone
 	width      int    // size of the matched enhanced range minus one
 	basicEq    bool   // the entry's basic code is the reply's
+	phrase     bool   // token is a phrase
 }
 
 // better reports whether c is more specific than o.
 func (c candidate) better(o candidate) bool {
+	cAny, oAny := c.e.Provider == AnyProvider, o.e.Provider == AnyProvider
 	switch {
 	case c.level != o.level:
 		return c.level > o.level
+	case cAny != oAny:
+		return oAny
 	case c.enhanced != o.enhanced:
 		return c.enhanced
 	case c.width != o.width:
@@ -131,6 +135,8 @@ func (k *KB) matchDeep(provider, relay string, r model.Reply, enh enhancedCode, 
 	}
 	var evidence []string
 	switch {
+	case best.phrase:
+		evidence = append(evidence, fmt.Sprintf("phrase %q", best.token))
 	case best.token != "":
 		evidence = append(evidence, "token "+best.token)
 	case best.enhanced && best.e.pattern.isRange():
@@ -141,6 +147,8 @@ func (k *KB) matchDeep(provider, relay string, r model.Reply, enh enhancedCode, 
 		evidence = append(evidence, fmt.Sprintf("basic code %d", r.Code))
 	}
 	switch {
+	case best.e.Provider == AnyProvider:
+		evidence = append(evidence, "any provider")
 	case best.relay != "" && best.relay == relay:
 		evidence = append(evidence, "relay "+best.relay)
 	case best.relay != "":
@@ -166,7 +174,8 @@ func (k *KB) matchDeep(provider, relay string, r model.Reply, enh enhancedCode, 
 func fit(e *Entry, provider, relay string, r model.Reply, enh enhancedCode, hasEnh bool) (candidate, bool) {
 	c := candidate{e: e, level: LevelProvider, relay: relaySuffix(e.Relays, relay)}
 	c.byProvider = provider != "" && provider == e.Provider
-	if !c.byProvider && (c.relay == "" || !unknownProvider(provider)) {
+	anyProv := e.Provider == AnyProvider
+	if !c.byProvider && !anyProv && (c.relay == "" || !unknownProvider(provider)) {
 		return c, false
 	}
 	c.basicEq = e.Basic != 0 && e.Basic == r.Code
@@ -176,7 +185,9 @@ func fit(e *Entry, provider, relay string, r model.Reply, enh enhancedCode, hasE
 			return c, false
 		}
 		c.enhanced, c.width = true, e.pattern.hi-e.pattern.lo
-	case !c.basicEq:
+	case e.Basic != 0 && !c.basicEq:
+		return c, false
+	case e.Basic == 0 && !anyProv:
 		return c, false
 	}
 	for _, t := range e.Tokens {
@@ -184,6 +195,18 @@ func fit(e *Entry, provider, relay string, r model.Reply, enh enhancedCode, hasE
 			c.level, c.token = LevelToken, t
 			break
 		}
+	}
+	if c.token == "" {
+		lower := strings.ToLower(r.Text)
+		for _, ph := range e.Phrases {
+			if strings.Contains(lower, strings.ToLower(ph)) {
+				c.level, c.token, c.phrase = LevelToken, ph, true
+				break
+			}
+		}
+	}
+	if anyProv && c.token == "" {
+		return c, false
 	}
 	return c, true
 }
@@ -302,3 +325,9 @@ func (k *KB) registryFor(code int, enh enhancedCode, hasEnh bool) []*Entry {
 	}
 	return out
 }
+
+// AnyProvider is the provider of deep entries that apply whoever sent the
+// reply (blocklist rejections quoting Spamhaus, connection failures that
+// carry no reply at all). Such an entry must match by a token or phrase;
+// an entry of the reply's own provider beats it at the same level.
+const AnyProvider = "any"

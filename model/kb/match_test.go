@@ -217,3 +217,72 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+func TestAnyProviderAndPhrases(t *testing.T) {
+	fsys := testFS(t, map[string]string{
+		"entries/any-connection-timed-out.md": `---
+id: any-connection-timed-out
+title: Connection timed out — no answer
+provider: any
+phrases: Connection timed out | connection timeout
+sources: https://www.rfc-editor.org/rfc/rfc5321
+---
+## What it means
+No answer.
+`,
+		"entries/any-spamhaus.md": `---
+id: any-spamhaus
+title: Spamhaus block — listed
+provider: any
+enhanced: 5.7.1
+phrases: spamhaus
+sources: https://www.spamhaus.org/
+---
+## What it means
+Listed.
+`,
+		"entries/microsoft-550-5.7.1.md": `---
+id: microsoft-550-5.7.1
+title: Microsoft 550 5.7.1 — blocked
+provider: microsoft
+basic: 550
+enhanced: 5.7.1
+tokens: S3150
+phrases: spamhaus
+sources: https://learn.microsoft.com/
+---
+## What it means
+Blocked.
+`,
+	})
+	k, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		q      Query
+		id     string
+		reason string
+	}{
+		{Query{Provider: "other", Reply: model.Reply{Enhanced: "4.4.1", Text: "connect to mx.x.com[192.0.2.1]:25: Connection timed out"}},
+			"any-connection-timed-out", `Connection timed out, matched by phrase "Connection timed out" and any provider`},
+		{Query{Provider: "google", Reply: model.Reply{Code: 550, Enhanced: "5.7.1", Text: "blocked using zen.SPAMHAUS.org"}},
+			"any-spamhaus", ""},
+		// The provider's own entry wins at the same level.
+		{Query{Provider: "microsoft", Reply: model.Reply{Code: 550, Enhanced: "5.7.1", Text: "blocked using Spamhaus"}},
+			"microsoft-550-5.7.1", ""},
+		// An any-provider entry without its phrase does not match: the registry does.
+		{Query{Provider: "google", Reply: model.Reply{Code: 550, Enhanced: "5.7.1", Text: "policy"}},
+			"enhanced:X.7.1", ""},
+		{Query{Provider: "other", Reply: model.Reply{Code: 421, Text: "Connection refused"}}, "basic:421", ""},
+	}
+	for _, c := range cases {
+		m := k.Match(c.q)
+		if m.Entry.ID != c.id || (c.reason != "" && m.Reason != c.reason) {
+			t.Errorf("%+v: got %s (%s), want %s %s", c.q.Reply, m.Entry.ID, m.Reason, c.id, c.reason)
+		}
+	}
+	if _, err := Load(testFS(t, map[string]string{"entries/any-x.md": "---\nid: any-x\ntitle: X\nprovider: any\nsources: https://x\n---\n## What it means\nx\n"})); err == nil {
+		t.Error("an any-provider entry without tokens or phrases must not load")
+	}
+}

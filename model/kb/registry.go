@@ -15,6 +15,35 @@ const (
 	basicFile = "registry/smtp-basic-replies.tsv"
 )
 
+// adviceFile holds, per registry entry ID, what a sender should do. It is
+// optional: without it registry entries simply have no advice.
+const adviceFile = "registry/advice.tsv"
+
+// loadAdvice attaches the advice table's rows to the registry entries
+// they name ("enhanced:X.1.1", "subject:X.7", "class:4", "basic:421").
+func (k *KB) loadAdvice(fsys fs.FS) error {
+	if _, err := fs.Stat(fsys, adviceFile); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	rows, err := readTSV(fsys, adviceFile, "id", "advice")
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		e := k.byID[r.f[0]]
+		switch {
+		case e == nil || e.Deep:
+			return fmt.Errorf("kb: %s:%d: no registry entry %q", adviceFile, r.line, r.f[0])
+		case strings.TrimSpace(r.f[1]) == "":
+			return fmt.Errorf("kb: %s:%d: empty advice for %q", adviceFile, r.line, r.f[0])
+		case e.Advice != "":
+			return fmt.Errorf("kb: %s:%d: advice for %q given twice", adviceFile, r.line, r.f[0])
+		}
+		e.Advice = strings.TrimSpace(r.f[1])
+	}
+	return nil
+}
+
 const ianaRegistryURL = "https://www.iana.org/assignments/smtp-enhanced-status-codes/"
 
 // loadCodes turns every row of the enhanced status code table into an
