@@ -188,20 +188,14 @@ func topList(kc []model.KeyCount, n int, total int64) []string {
 	return out
 }
 
-// entryLines renders the matched entry, then the registry meaning of the
-// reply's codes when the entry is not itself that registry entry.
+// entryLines renders the matched entry with glamour, then the registry
+// meaning of the reply's codes when the entry is not itself that registry
+// entry.
 func (m Model) entryLines(w int) []string {
 	_, match := m.explained()
 	st := m.styles
-	var out []string
-	add := func(e *kb.Entry) {
-		out = append(out, st.Heading.Render(model.Safe(e.Title)))
-		for _, s := range e.Sections() {
-			out = append(out, "", st.Accent.Render(s.Title))
-			out = append(out, prose(s.Body, w)...)
-		}
-	}
-	add(match.Entry)
+	out := []string{st.Heading.Render(model.Safe(match.Entry.Title)), ""}
+	out = append(out, m.renderEntry(match.Entry, w)...)
 	for _, e := range match.Registry {
 		if e == match.Entry {
 			continue
@@ -209,6 +203,9 @@ func (m Model) entryLines(w int) []string {
 		out = append(out, "", st.Dim.Render(strings.Repeat("─", min(w, 40))))
 		out = append(out, st.Heading.Render("Registry: "+model.Safe(e.Title)))
 		out = append(out, prose(e.Meaning, w)...)
+		if e.Advice != "" {
+			out = append(out, prose(e.Advice, w)...)
+		}
 		if e.RFC != "" {
 			out = append(out, st.Dim.Render("Defined in "+e.RFC))
 		}

@@ -55,6 +55,8 @@ type Model struct {
 	filtering bool
 	filter    textinput.Model
 	help      help.Model
+
+	md *mdCache
 }
 
 type overlay int
@@ -77,7 +79,7 @@ func New(opt Options) Model {
 		opt.Now = time.Now
 	}
 	m := Model{opt: opt, keys: DefaultKeyMap(), isDark: true, window: opt.Window,
-		stack: []frame{{kind: frameMain}}, help: help.New(), filter: textinput.New()}
+		stack: []frame{{kind: frameMain}}, help: help.New(), filter: textinput.New(), md: &mdCache{m: map[mdKey][]string{}}}
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter"
 	m.filter.CharLimit = 200

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,6 +9,9 @@ import (
 	"os"
 	"strings"
 
+	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/styles"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 
@@ -17,71 +21,217 @@ import (
 
 const explainUsage = `relaytop explain — what a reply means and what to do about it
 
-  relaytop explain [--provider ID] [--relay HOST] CODE [TEXT...]
+  relaytop explain [--provider ID] [--relay HOST] [--json] CODE [ENHANCED] [TEXT...]
+  relaytop explain --list [--json]
 
 CODE is a basic code (451), an enhanced code (4.7.0) or both ("451 4.7.0");
 TEXT is the reply text, which lets provider tokens (PRX4, TSS04) match.
 --provider is a provider id (microsoft, google, yahoo, apple, ...);
 --relay the host that answered, which identifies the provider too.
+On a terminal the entry is rendered in colour; otherwise as plain text.
 
 Examples:
   relaytop explain 5.1.1
-  relaytop explain --provider microsoft 451 4.7.0 Temporary server error. PRX4
+  relaytop explain 451 4.7.0 "Temporary server error. Please try again later. PRX4"
   relaytop explain --relay mx.mail.protection.outlook.com 451 4.7.0 PRX2
+  relaytop explain --list --json
 `
+
+// explainJSON is the stable JSON form of one entry.
+type explainJSON struct {
+	ID        string         `json:"id"`
+	Provider  string         `json:"provider"`
+	Code      int            `json:"code,omitempty"`
+	Enhanced  string         `json:"enhanced,omitempty"`
+	Title     string         `json:"title"`
+	MatchedBy string         `json:"matched_by,omitempty"`
+	Level     string         `json:"level,omitempty"`
+	Sections  sectionsJSON   `json:"sections"`
+	Sources   []string       `json:"sources"`
+	Registry  []registryJSON `json:"registry,omitempty"`
+	Query     *model.Reply   `json:"query,omitempty"`
+}
+
+type sectionsJSON struct {
+	Meaning      string    `json:"meaning"`
+	Advice       string    `json:"advice,omitempty"`
+	WhoSends     string    `json:"who_sends,omitempty"`
+	Why          string    `json:"why,omitempty"`
+	Fix          []string  `json:"fix,omitempty"`
+	Bulk         string    `json:"bulk,omitempty"`
+	FAQ          []faqJSON `json:"faq,omitempty"`
+	ClassMeaning string    `json:"class_meaning,omitempty"`
+	RFC          string    `json:"rfc,omitempty"`
+}
+
+type faqJSON struct {
+	Q string `json:"q"`
+	A string `json:"a"`
+}
+
+type registryJSON struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Meaning string `json:"meaning"`
+}
+
+func entryJSON(e *kb.Entry) explainJSON {
+	out := explainJSON{ID: e.ID, Provider: e.Provider, Code: e.Basic, Enhanced: e.Enhanced, Title: e.Title,
+		Sources: append([]string{}, e.Sources...),
+		Sections: sectionsJSON{Meaning: e.Meaning, Advice: e.Advice, WhoSends: e.WhoSends, Why: e.Why, Fix: e.Fix,
+			Bulk: e.Bulk, ClassMeaning: e.ClassMeaning, RFC: e.RFC}}
+	if out.Provider == "" {
+		out.Provider = "registry"
+	}
+	for _, qa := range e.FAQ {
+		out.Sections.FAQ = append(out.Sections.FAQ, faqJSON{qa.Q, qa.A})
+	}
+	return out
+}
 
 func runExplain(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("relaytop explain", stderr, explainUsage)
 	provider := fs.String("provider", "", "provider `id` of the server that replied")
 	relay := fs.String("relay", "", "`host` that replied")
+	list := fs.Bool("list", false, "list every entry")
+	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
-	if err != nil || len(pos) == 0 {
+	if err != nil || (len(pos) == 0 && !*list) {
 		fs.Usage()
 		return errUsage
 	}
-	text := strings.Join(pos, " ")
-	reply := model.ParseReply(text)
-	if reply.Code == 0 {
-		// "4.7.0 text": an enhanced code alone.
-		if n := model.EnhancedLen(text); n > 0 {
-			reply = model.Reply{Enhanced: text[:n], Text: strings.TrimSpace(text[n:])}
-		}
+	k := kb.Default()
+	if *list {
+		return explainList(k, *asJSON, stdout)
 	}
+	reply := parseCodes(pos)
 	prov := strings.ToLower(*provider)
 	host := strings.ToLower(*relay)
 	if prov == "" && host != "" {
 		prov = model.DefaultClassifier().Classify(host, "").Provider
 	}
-	m := kb.Default().Match(kb.Query{Provider: prov, Relay: host, Reply: reply})
-	width := 80
-	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
-		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 20 {
-			width = min(w, 100)
+	m := k.Match(kb.Query{Provider: prov, Relay: host, Reply: reply})
+	if *asJSON {
+		out := entryJSON(m.Entry)
+		out.MatchedBy, out.Level, out.Query = m.Reason, m.Level.String(), &reply
+		for _, e := range m.Registry {
+			if e != m.Entry {
+				out.Registry = append(out.Registry, registryJSON{e.ID, e.Title, e.Meaning})
+			}
 		}
+		return writeJSON(stdout, out)
 	}
+	width, tty := terminalWidth(stdout)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n", model.Safe(m.Entry.Title))
-	fmt.Fprintf(&b, "matched: %s\n", model.Safe(m.Reason))
-	writeEntry(&b, m.Entry, width)
-	for _, e := range m.Registry {
-		if e == m.Entry {
-			continue
-		}
-		fmt.Fprintf(&b, "\nRegistry: %s\n", model.Safe(e.Title))
-		b.WriteString(ansi.Wrap(model.Safe(e.Meaning), width, "") + "\n")
+	if tty {
+		b.WriteString(renderGlamour(m, width))
+	} else {
+		writePlain(&b, m, width)
 	}
 	_, err = io.WriteString(stdout, b.String())
 	return err
 }
 
-func writeEntry(b *strings.Builder, e *kb.Entry, width int) {
-	for _, s := range e.Sections() {
+// parseCodes reads "451", "4.7.0", "451 4.7.0", "451 4.7.0 text ..." or
+// "4.7.0 text" from the arguments.
+func parseCodes(pos []string) model.Reply {
+	text := strings.Join(pos, " ")
+	reply := model.ParseReply(text)
+	if reply.Code == 0 {
+		if n := model.EnhancedLen(text); n > 0 {
+			reply = model.Reply{Enhanced: text[:n], Text: strings.TrimSpace(text[n:])}
+		}
+	}
+	return reply
+}
+
+func explainList(k *kb.KB, asJSON bool, w io.Writer) error {
+	entries := k.Entries()
+	if asJSON {
+		out := make([]explainJSON, len(entries))
+		for i, e := range entries {
+			out[i] = entryJSON(e)
+		}
+		return writeJSON(w, out)
+	}
+	var b strings.Builder
+	deep := 0
+	for _, e := range entries {
+		if e.Deep {
+			deep++
+		}
+		prov := e.Provider
+		if prov == "" {
+			prov = "registry"
+		}
+		fmt.Fprintf(&b, "%-40s %-14s %s\n", e.ID, prov, e.Title)
+	}
+	fmt.Fprintf(&b, "%d entries (%d deep entries, %d registry entries)\n", len(entries), deep, len(entries)-deep)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// terminalWidth reports whether w is a terminal and its width (at most 100).
+func terminalWidth(w io.Writer) (int, bool) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 80, false
+	}
+	if cols, _, err := term.GetSize(f.Fd()); err == nil && cols > 20 {
+		return min(cols, 100), true
+	}
+	return 80, true
+}
+
+// renderGlamour renders the match for a terminal: colour unless NO_COLOR.
+func renderGlamour(m kb.Match, width int) string {
+	cfg := styles.DarkStyleConfig
+	if _, noColor := os.LookupEnv("NO_COLOR"); noColor {
+		cfg = styles.NoTTYStyleConfig
+	} else if !lipgloss.HasDarkBackground(os.Stdin, os.Stdout) {
+		cfg = styles.LightStyleConfig
+	}
+	md := fmt.Sprintf("# %s\n\n*matched: %s*\n\n%s", m.Entry.Title, m.Reason, m.Entry.Markdown())
+	for _, e := range m.Registry {
+		if e != m.Entry {
+			md += fmt.Sprintf("\n---\n\n**Registry: %s** — %s\n", e.Title, e.Meaning)
+		}
+	}
+	r, err := glamour.NewTermRenderer(glamour.WithStyles(cfg), glamour.WithWordWrap(width))
+	if err == nil {
+		if out, err := r.Render(md); err == nil {
+			return out
+		}
+	}
+	var b strings.Builder
+	writePlain(&b, m, width)
+	return b.String()
+}
+
+// writePlain writes the match as plain text, without colour.
+func writePlain(b *strings.Builder, m kb.Match, width int) {
+	fmt.Fprintf(b, "%s\n", model.Safe(m.Entry.Title))
+	fmt.Fprintf(b, "matched: %s\n", model.Safe(m.Reason))
+	for _, s := range m.Entry.Sections() {
 		fmt.Fprintf(b, "\n%s\n", strings.ToUpper(s.Title))
 		for _, para := range strings.Split(s.Body, "\n") {
 			b.WriteString(ansi.Wrap(model.Safe(para), width, "") + "\n")
 		}
+	}
+	for _, e := range m.Registry {
+		if e == m.Entry {
+			continue
+		}
+		fmt.Fprintf(b, "\nRegistry: %s\n", model.Safe(e.Title))
+		b.WriteString(ansi.Wrap(model.Safe(e.Meaning), width, "") + "\n")
 	}
 }

@@ -62,7 +62,9 @@
 //
 // In levels 1 and 2 a deep entry with relays also matches when the provider
 // is unknown ("" or "other") but the relay host ends in one of its suffixes
-// on a label boundary. Tokens match case-sensitively as whole words, so
+// on a label boundary. With neither provider nor relay known, a deep entry
+// still matches at level 1 by its token alone (PRX4 names Microsoft), below
+// any match that the provider or relay confirms. Tokens match case-sensitively as whole words, so
 // PRX4 does not match PRX40. An entry that gives both a basic and an
 // enhanced code needs both to agree with the reply, unless the reply has
 // no basic code. Within a level an exact code beats a range, a narrower

@@ -100,6 +100,7 @@ type candidate struct {
 	width      int    // size of the matched enhanced range minus one
 	basicEq    bool   // the entry's basic code is the reply's
 	phrase     bool   // token is a phrase
+	guessed    bool   // no provider or relay: the token alone names the provider
 }
 
 // better reports whether c is more specific than o.
@@ -110,6 +111,8 @@ func (c candidate) better(o candidate) bool {
 		return c.level > o.level
 	case cAny != oAny:
 		return oAny
+	case c.guessed != o.guessed:
+		return o.guessed
 	case c.enhanced != o.enhanced:
 		return c.enhanced
 	case c.width != o.width:
@@ -149,6 +152,8 @@ func (k *KB) matchDeep(provider, relay string, r model.Reply, enh enhancedCode, 
 	switch {
 	case best.e.Provider == AnyProvider:
 		evidence = append(evidence, "any provider")
+	case best.guessed:
+		evidence = append(evidence, "the token's provider, "+best.e.Provider+" (no provider or relay given)")
 	case best.relay != "" && best.relay == relay:
 		evidence = append(evidence, "relay "+best.relay)
 	case best.relay != "":
@@ -175,7 +180,15 @@ func fit(e *Entry, provider, relay string, r model.Reply, enh enhancedCode, hasE
 	c := candidate{e: e, level: LevelProvider, relay: relaySuffix(e.Relays, relay)}
 	c.byProvider = provider != "" && provider == e.Provider
 	anyProv := e.Provider == AnyProvider
-	if !c.byProvider && !anyProv && (c.relay == "" || !unknownProvider(provider)) {
+	if !c.byProvider && !anyProv && c.relay == "" {
+		// With neither provider nor relay known, a token alone may name
+		// the provider (PRX4 is Microsoft's, TSS04 Yahoo's); otherwise
+		// the entry does not apply.
+		if !unknownProvider(provider) || relay != "" {
+			return c, false
+		}
+		c.guessed = true
+	} else if !c.byProvider && !anyProv && !unknownProvider(provider) {
 		return c, false
 	}
 	c.basicEq = e.Basic != 0 && e.Basic == r.Code
@@ -205,7 +218,7 @@ func fit(e *Entry, provider, relay string, r model.Reply, enh enhancedCode, hasE
 			}
 		}
 	}
-	if anyProv && c.token == "" {
+	if (anyProv || c.guessed) && c.token == "" {
 		return c, false
 	}
 	return c, true

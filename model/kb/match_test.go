@@ -286,3 +286,15 @@ Blocked.
 		t.Error("an any-provider entry without tokens or phrases must not load")
 	}
 }
+
+func TestTokenNamesTheProviderWhenNoneIsGiven(t *testing.T) {
+	k := Default()
+	m := k.Match(Query{Reply: reply(451, "4.7.0", prxText)})
+	if m.Entry.ID != "microsoft-451-4.7.0" || m.Level != LevelToken || !strings.Contains(m.Reason, "no provider or relay given") {
+		t.Fatalf("got %s %v %q", m.Entry.ID, m.Level, m.Reason)
+	}
+	// Without the token nothing names the provider: the registry answers.
+	if m := k.Match(Query{Reply: reply(451, "4.7.0", "Temporary server error")}); m.Entry.ID != "enhanced:X.7.0" {
+		t.Fatalf("got %s", m.Entry.ID)
+	}
+}
