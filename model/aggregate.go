@@ -27,6 +27,9 @@ type Batch struct {
 type Limits struct {
 	Domains    int // default 2000
 	Signatures int // default 1000
+	// Hosts and Identities bound the MTA-host and sending-identity rows
+	// (default 500 each: fleets of hundreds of IPs fit).
+	Hosts, Identities int
 }
 
 // Config configures an Aggregator.
@@ -84,9 +87,10 @@ type Aggregator struct {
 
 	providers map[string]*row
 	platforms map[string]*row
-	domains   map[string]*row
+	domains   rowTable
+	hosts     rowTable
+	idents    rowTable
 	sigs      map[SigKey]*sigRow
-	domOver   *row
 	sigOver   *sigRow
 	watchS    series
 }
@@ -118,8 +122,7 @@ func (r *row) add(ev *Event, hit bool) {
 // NewAggregator returns an empty aggregator.
 func NewAggregator(cfg Config) *Aggregator {
 	a := &Aggregator{cls: cfg.Classifier, limits: cfg.Limits, watch: MicrosoftWatch,
-		providers: map[string]*row{}, platforms: map[string]*row{}, domains: map[string]*row{},
-		sigs: map[SigKey]*sigRow{}}
+		providers: map[string]*row{}, platforms: map[string]*row{}, sigs: map[SigKey]*sigRow{}}
 	if a.cls == nil {
 		a.cls = DefaultClassifier()
 	}
@@ -132,6 +135,15 @@ func NewAggregator(cfg Config) *Aggregator {
 	if a.limits.Signatures <= 0 {
 		a.limits.Signatures = 1000
 	}
+	if a.limits.Hosts <= 0 {
+		a.limits.Hosts = 500
+	}
+	if a.limits.Identities <= 0 {
+		a.limits.Identities = 500
+	}
+	a.domains = newRowTable(a.limits.Domains)
+	a.hosts = newRowTable(a.limits.Hosts)
+	a.idents = newRowTable(a.limits.Identities)
 	return a
 }
 
@@ -200,10 +212,26 @@ func (a *Aggregator) Add(ev *Event) {
 	if dom == "" {
 		dom = UnknownDomain
 	}
-	a.domainRow(dom, cl).add(ev, hit)
-	if ev.Outcome != Sent {
-		a.signature(ev, cl).add(ev, dom)
+	a.domains.get(dom, cl).add(ev, hit)
+	host := hostKey(ev)
+	a.hosts.get(host, Classification{}).add(ev, hit)
+	if ev.Identity != "" {
+		a.idents.get(ev.Identity, Classification{}).add(ev, hit)
 	}
+	if ev.Outcome != Sent {
+		a.signature(ev, cl).add(ev, dom, host)
+	}
+}
+
+// LocalHost names the host row of results whose log names no host (an
+// Exim mainlog, a PowerMTA accounting file).
+const LocalHost = "(this host)"
+
+func hostKey(ev *Event) string {
+	if ev.Host == "" {
+		return LocalHost
+	}
+	return ev.Host
 }
 
 func (a *Aggregator) rowFor(m map[string]*row, key string, cl Classification) *row {
@@ -215,27 +243,41 @@ func (a *Aggregator) rowFor(m map[string]*row, key string, cl Classification) *r
 	return r
 }
 
-func (a *Aggregator) domainRow(dom string, cl Classification) *row {
-	if r := a.domains[dom]; r != nil {
+// rowTable is a bounded set of rows (domains, hosts, identities). When it
+// holds a quarter more than its limit, the least recently active rows are
+// folded into the overflow row, whose totals and windows stay exact, until
+// the limit holds again: memory depends on the limit, not on how many
+// distinct keys the input held, and nothing counted leaves the totals.
+type rowTable struct {
+	rows  map[string]*row
+	over  *row
+	limit int
+}
+
+func newRowTable(limit int) rowTable {
+	return rowTable{rows: map[string]*row{}, limit: limit}
+}
+
+// get returns key's row, making it (and room for it) if needed.
+func (t *rowTable) get(key string, cl Classification) *row {
+	if r := t.rows[key]; r != nil {
 		return r
 	}
 	// Evicting a quarter at a time keeps the sort's cost amortised.
-	if len(a.domains) >= a.limits.Domains+a.limits.Domains/4 {
-		a.evictDomains()
+	if len(t.rows) >= t.limit+t.limit/4 {
+		t.evict()
 	}
-	r := &row{key: dom, provider: cl.Provider, platform: cl.Platform}
-	a.domains[dom] = r
+	r := &row{key: key, provider: cl.Provider, platform: cl.Platform}
+	t.rows[key] = r
 	return r
 }
 
-// evictDomains folds the least recently active domains into the overflow
-// row until the limit holds.
-func (a *Aggregator) evictDomains() {
-	if a.domOver == nil {
-		a.domOver = &row{key: OverflowKey, provider: Other}
+func (t *rowTable) evict() {
+	if t.over == nil {
+		t.over = &row{key: OverflowKey, provider: Other}
 	}
-	rows := make([]*row, 0, len(a.domains))
-	for _, r := range a.domains {
+	rows := make([]*row, 0, len(t.rows))
+	for _, r := range t.rows {
 		rows = append(rows, r)
 	}
 	sort.Slice(rows, func(i, j int) bool {
@@ -244,13 +286,13 @@ func (a *Aggregator) evictDomains() {
 		}
 		return rows[i].total.Total() < rows[j].total.Total()
 	})
-	for _, r := range rows[:len(rows)-a.limits.Domains] {
-		a.domOver.total = a.domOver.total.Plus(r.total)
-		a.domOver.s.merge(&r.s)
-		if r.last.After(a.domOver.last) {
-			a.domOver.last = r.last
+	for _, r := range rows[:len(rows)-t.limit] {
+		t.over.total = t.over.total.Plus(r.total)
+		t.over.s.merge(&r.s)
+		if r.last.After(t.over.last) {
+			t.over.last = r.last
 		}
-		delete(a.domains, r.key)
+		delete(t.rows, r.key)
 	}
 }
 

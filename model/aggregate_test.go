@@ -194,3 +194,35 @@ func TestWatchVerdicts(t *testing.T) {
 		t.Errorf("shares %v", sh)
 	}
 }
+
+func TestHostsAndIdentities(t *testing.T) {
+	a := NewAggregator(Config{Limits: Limits{Hosts: 4, Identities: 4}})
+	for i := 0; i < 40; i++ {
+		e := ev(time.Duration(i)*time.Second, Deferred, msRelay, "a@contoso.com", 451, "4.7.0", "PRX4")
+		e.Host = fmt.Sprintf("mta%d", i%8)
+		e.Identity = fmt.Sprintf("192.0.2.%d", i%10)
+		a.Add(&e)
+	}
+	noHost := ev(0, Sent, "", "b@x.org", 250, "", "ok")
+	a.Add(&noHost)
+	s := a.Snapshot(t0.Add(time.Minute))
+	var hosts, ids int64
+	seenLocal := false
+	for _, r := range s.Hosts {
+		hosts += r.Total.Total()
+		seenLocal = seenLocal || r.Key == LocalHost
+	}
+	for _, r := range s.Identities {
+		ids += r.Total.Total()
+	}
+	if hosts != 41 || ids != 40 || !seenLocal {
+		t.Fatalf("hosts %d ids %d local %v", hosts, ids, seenLocal)
+	}
+	if len(s.Hosts) > 4+4/4+1 || len(s.Identities) > 4+4/4+1 {
+		t.Errorf("not bounded: %d hosts, %d identities", len(s.Hosts), len(s.Identities))
+	}
+	sig := s.Signatures[0]
+	if len(sig.Hosts) == 0 || len(sig.Identities) == 0 {
+		t.Errorf("signature evidence lacks hosts or identities: %+v", sig)
+	}
+}

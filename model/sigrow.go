@@ -20,6 +20,8 @@ type sigRow struct {
 	first, last time.Time
 	domains     map[string]int64
 	relays      map[string]int64
+	hosts       map[string]int64
+	idents      map[string]int64
 	samples     []string
 	example     string // one reply text as received
 }
@@ -31,13 +33,18 @@ func (a *Aggregator) signature(ev *Event, cl Classification) *sigRow {
 		if len(a.sigs) >= a.limits.Signatures+a.limits.Signatures/4 {
 			a.evictSignatures()
 		}
-		r = &sigRow{key: k, platform: cl.Platform, first: ev.Time, domains: map[string]int64{}, relays: map[string]int64{}}
+		r = newSigRow(k, cl.Platform, ev.Time)
 		a.sigs[k] = r
 	}
 	return r
 }
 
-func (r *sigRow) add(ev *Event, dom string) {
+func newSigRow(k SigKey, platform string, first time.Time) *sigRow {
+	return &sigRow{key: k, platform: platform, first: first, domains: map[string]int64{}, relays: map[string]int64{},
+		hosts: map[string]int64{}, idents: map[string]int64{}}
+}
+
+func (r *sigRow) add(ev *Event, dom, host string) {
 	r.total.Add(ev.Outcome, 1)
 	r.s.add(ev.Time, ev.Outcome, false)
 	if ev.Time.Before(r.first) {
@@ -53,6 +60,10 @@ func (r *sigRow) add(ev *Event, dom string) {
 	}
 	if relay != "" {
 		bump(r.relays, relay)
+	}
+	bump(r.hosts, host)
+	if ev.Identity != "" {
+		bump(r.idents, ev.Identity)
 	}
 	if r.example == "" {
 		r.example = ev.Reply.Text
@@ -78,8 +89,7 @@ func bump(m map[string]int64, key string) {
 
 func (a *Aggregator) evictSignatures() {
 	if a.sigOver == nil {
-		a.sigOver = &sigRow{key: SigKey{Provider: Other, Text: "other replies (evicted to bound memory)"},
-			domains: map[string]int64{}, relays: map[string]int64{}}
+		a.sigOver = newSigRow(SigKey{Provider: Other, Text: "other replies (evicted to bound memory)"}, "", time.Time{})
 	}
 	rows := make([]*sigRow, 0, len(a.sigs))
 	for _, r := range a.sigs {

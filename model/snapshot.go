@@ -19,9 +19,13 @@ type Snapshot struct {
 	Probes          int64
 	// Providers, Platforms (Microsoft 365 / Outlook.com) and Domains are
 	// sorted by attempts in the last hour, then total, then key.
-	Providers  []Row
-	Platforms  []Row
-	Domains    []Row
+	Providers []Row
+	Platforms []Row
+	Domains   []Row
+	// Hosts are the MTA hosts that logged results; Identities the sending
+	// identities (source IP, VMTA, pool, egress source) when logs name them.
+	Hosts      []Row
+	Identities []Row
 	Signatures []SigRow
 	Watch      WatchView
 
@@ -56,6 +60,8 @@ type SigRow struct {
 	First, Last  time.Time
 	Domains      []KeyCount // most affected first
 	Relays       []KeyCount // remote hosts that answered
+	Hosts        []KeyCount // MTA hosts that logged it
+	Identities   []KeyCount // sending identities it was answered to
 	Samples      []string   // the last raw lines
 	Example      string     // one reply text as received
 }
@@ -77,12 +83,9 @@ func (a *Aggregator) Snapshot(now time.Time) *Snapshot {
 	s.Totals.Key, s.Totals.Name = "total", "Total"
 	s.Providers = a.rows(a.providers, nb)
 	s.Platforms = a.rows(a.platforms, nb)
-	s.Domains = a.rows(a.domains, nb)
-	if a.domOver != nil {
-		r := a.rowView(a.domOver, nb)
-		r.Name = "(other domains)"
-		s.Domains = append(s.Domains, r)
-	}
+	s.Domains = a.tableRows(&a.domains, nb, "(other domains)")
+	s.Hosts = a.tableRows(&a.hosts, nb, "(other hosts)")
+	s.Identities = a.tableRows(&a.idents, nb, "(other identities)")
 	s.Signatures = make([]SigRow, 0, len(a.sigs)+1)
 	for _, r := range a.sigs {
 		s.Signatures = append(s.Signatures, a.sigView(r, nb))
@@ -102,6 +105,17 @@ func (a *Aggregator) Snapshot(now time.Time) *Snapshot {
 	})
 	s.Watch = a.watchView(nb)
 	return s
+}
+
+// tableRows views a row table, its overflow row last.
+func (a *Aggregator) tableRows(t *rowTable, nb int64, overName string) []Row {
+	out := a.rows(t.rows, nb)
+	if t.over != nil {
+		r := a.rowView(t.over, nb)
+		r.Name = overName
+		out = append(out, r)
+	}
+	return out
 }
 
 func (a *Aggregator) rows(m map[string]*row, nb int64) []Row {
@@ -147,6 +161,8 @@ func (a *Aggregator) sigView(r *sigRow, nb int64) SigRow {
 	r.s.windows(nb, &v.Win, &v.Trend)
 	v.Domains = topOf(r.domains)
 	v.Relays = topOf(r.relays)
+	v.Hosts = topOf(r.hosts)
+	v.Identities = topOf(r.idents)
 	v.Samples = append([]string(nil), r.samples...)
 	return v
 }

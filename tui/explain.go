@@ -151,7 +151,7 @@ func (m Model) evidenceLines(w int) []string {
 	}
 	out = out[:evidenceSummaryLines]
 	if f.domain != "" {
-		for _, d := range r.Domains {
+		for _, d := range keyCounts(r, f.dim) {
 			if d.Key == f.domain {
 				out = append(out, fmt.Sprintf("for %s: %s", model.Safe(f.domain), commas(d.Count)))
 			}

@@ -197,7 +197,17 @@ func TestSortGroupWindowKeys(t *testing.T) {
 	if m.group != byDomain || len(m.tableRows()) < 20 {
 		t.Errorf("g: group %v, %d rows", m.group, len(m.tableRows()))
 	}
+	// The demo log names its host (mx1) and no sending identity: host is
+	// offered, identity is not.
 	m = press(t, m, "g")
+	if m.group != byHost || len(m.tableRows()) != 1 || m.tableRows()[0].Key != "mx1" {
+		t.Errorf("g: group %v rows %+v", m.group, m.tableRows())
+	}
+	m = press(t, m, "enter")
+	if f := m.stack[len(m.stack)-1]; f.kind != frameDomain || f.dim != byHost || len(m.sigItems()) == 0 {
+		t.Errorf("enter on a host: %+v, %d signatures", f, len(m.sigItems()))
+	}
+	m = press(t, m, "esc", "g")
 	if m.group != byProvider {
 		t.Error("g does not cycle back")
 	}

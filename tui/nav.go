@@ -12,7 +12,7 @@ type frameKind int
 const (
 	frameMain     frameKind = iota // providers (or domains) and top signatures
 	frameProvider                  // one provider's domains and signatures
-	frameDomain                    // one domain's signatures
+	frameDomain                    // one domain's (host's, identity's) signatures
 	frameExplain                   // one signature explained, with evidence
 )
 
@@ -28,7 +28,8 @@ const (
 type frame struct {
 	kind     frameKind
 	provider string
-	domain   string
+	domain   string  // the key of a frameDomain (a domain, host or identity)
+	dim      groupBy // what domain names in a frameDomain: byDomain, byHost or byIdentity
 	sig      model.SigKey
 	focus    pane
 	sel      [2]string
@@ -43,14 +44,60 @@ type groupBy int
 const (
 	byProvider groupBy = iota
 	byDomain
+	byHost
+	byIdentity
 	numGroups
 )
 
 func (g groupBy) String() string {
-	if g == byDomain {
-		return "domain"
+	return [...]string{"provider", "domain", "host", "identity"}[g]
+}
+
+// rowsOf returns the snapshot's rows for a grouping.
+func rowsOf(s *model.Snapshot, g groupBy) []model.Row {
+	switch g {
+	case byDomain:
+		return s.Domains
+	case byHost:
+		return s.Hosts
+	case byIdentity:
+		return s.Identities
 	}
-	return "provider"
+	return s.Providers
+}
+
+// groupHasData reports whether a grouping has anything to show: hosts
+// only when some log names one, identities only when some log carries one.
+func groupHasData(s *model.Snapshot, g groupBy) bool {
+	switch g {
+	case byHost:
+		return s != nil && (len(s.Hosts) > 1 || len(s.Hosts) == 1 && s.Hosts[0].Key != model.LocalHost)
+	case byIdentity:
+		return s != nil && len(s.Identities) > 0
+	}
+	return true
+}
+
+// nextGroup returns the grouping after g that has data.
+func nextGroup(s *model.Snapshot, g groupBy) groupBy {
+	for i := 1; i <= int(numGroups); i++ {
+		n := groupBy((int(g) + i) % int(numGroups))
+		if groupHasData(s, n) {
+			return n
+		}
+	}
+	return byProvider
+}
+
+// keyCounts returns a signature's counts along dimension g.
+func keyCounts(r *model.SigRow, g groupBy) []model.KeyCount {
+	switch g {
+	case byHost:
+		return r.Hosts
+	case byIdentity:
+		return r.Identities
+	}
+	return r.Domains
 }
 
 type sortKey int
@@ -90,10 +137,8 @@ func (m Model) tableRows() []model.Row {
 	f := m.stack[len(m.stack)-1]
 	var src []model.Row
 	switch {
-	case f.kind == frameMain && m.group == byProvider:
-		src = m.snap.Providers
 	case f.kind == frameMain:
-		src = m.snap.Domains
+		src = rowsOf(m.snap, m.group)
 	case f.kind == frameProvider:
 		for _, r := range m.snap.Domains {
 			if r.Provider == f.provider {
@@ -147,7 +192,8 @@ func (m Model) sortRows(rows []model.Row) {
 }
 
 // sigItem is a signature as the current frame shows it: n is its count
-// in the window, or, in a domain's frame, its count for that domain.
+// in the window, or, in a domain's (host's, identity's) frame, its count
+// there.
 type sigItem struct {
 	row *model.SigRow
 	n   int64
@@ -173,7 +219,7 @@ func (m Model) sigItems() []sigItem {
 			}
 		case frameDomain:
 			n = 0
-			for _, d := range r.Domains {
+			for _, d := range keyCounts(r, f.dim) {
 				if d.Key == f.domain {
 					n = d.Count
 				}

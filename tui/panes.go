@@ -10,11 +10,7 @@ import (
 
 // destColumns are the destinations table's columns, widest choice first.
 func (m Model) destColumns(w int, withPlatform bool) []column {
-	name := "provider"
-	f := m.stack[len(m.stack)-1]
-	if f.kind != frameMain || m.group == byDomain {
-		name = "domain"
-	}
+	name := m.tableDim().String()
 	cols := []column{
 		{title: name, width: 12, prio: 100, flex: true},
 		{title: "sent", width: 8, right: true, prio: 90},
@@ -29,6 +25,9 @@ func (m Model) destColumns(w int, withPlatform bool) []column {
 	}
 	if name == "domain" {
 		cols = append(cols, column{title: "provider", width: 10, prio: 30})
+	}
+	if name == "host" || name == "identity" {
+		cols[0].width = 16
 	}
 	if withPlatform {
 		cols = append(cols, column{title: "platform", width: 13, prio: 35})
@@ -48,13 +47,17 @@ func (m Model) sortColumn() string {
 	case sortBounceRate:
 		return "bnc%"
 	case sortName:
-		f := m.stack[len(m.stack)-1]
-		if f.kind != frameMain || m.group == byDomain {
-			return "domain"
-		}
-		return "provider"
+		return m.tableDim().String()
 	}
 	return "sent"
+}
+
+// tableDim is what the destinations table's rows are in this frame.
+func (m Model) tableDim() groupBy {
+	if f := m.stack[len(m.stack)-1]; f.kind != frameMain {
+		return byDomain
+	}
+	return m.group
 }
 
 // tablePane renders the destinations table with its title.
@@ -63,10 +66,7 @@ func (m Model) tablePane(l layout) string {
 	w := l.tableW
 	rows := m.tableRows()
 	focused := f.focus == paneTable
-	what := "providers"
-	if f.kind != frameMain || m.group == byDomain {
-		what = "domains"
-	}
+	what := [...]string{"providers", "domains", "MTA hosts", "sending identities"}[m.tableDim()]
 	head := fmt.Sprintf("%s · last %s · sort %s", what, m.window, m.sortBy)
 	if f.filter != "" && focused {
 		head += fmt.Sprintf(" · filter %q", model.Safe(f.filter))
@@ -105,11 +105,13 @@ func (m Model) destRow(cols []column, r *model.Row, selected, focused bool) stri
 	}
 	name := model.Safe(r.Name)
 	if r.Key == model.OverflowKey {
-		name = "(other domains)"
+		name = r.Name
 	}
 	cells := map[string]string{
 		"provider": name,
 		"domain":   name,
+		"host":     name,
+		"identity": name,
 		"sent":     count(c.Sent, 8),
 		"deferred": count(c.Deferred, 8),
 		"bounced":  count(c.Bounced, 7),
@@ -177,7 +179,7 @@ func (m Model) sigPane(l layout, h int) string {
 	items := m.sigItems()
 	head := fmt.Sprintf("reply signatures · last %s · sort %s", m.window, m.sigSort)
 	if f.kind == frameDomain {
-		head = fmt.Sprintf("replies from %s · all time · sort %s", model.Safe(f.domain), m.sigSort)
+		head = fmt.Sprintf("replies for %s %s · all time · sort %s", f.dim, model.Safe(f.domain), m.sigSort)
 	}
 	if f.filter != "" && focused {
 		head += fmt.Sprintf(" · filter %q", model.Safe(f.filter))
@@ -281,16 +283,20 @@ func (m Model) providerSummary() string {
 	return s
 }
 
-// domainSummary is the line above a domain's signatures.
+// domainSummary is the line above a domain's (host's, identity's) signatures.
 func (m Model) domainSummary() string {
 	f := m.stack[len(m.stack)-1]
-	d := findRow(m.snap.Domains, f.domain)
+	d := findRow(rowsOf(m.snap, f.dim), f.domain)
 	if d == nil {
 		return m.styles.Heading.Render(model.Safe(f.domain))
 	}
 	c, t := d.Win[m.window], d.Total
-	return fmt.Sprintf("%s (%s) · last %s: %s attempts, %s deferred · all time: %s sent, %s deferred, %s bounced, %s expired",
-		m.styles.Heading.Render(model.Safe(d.Name)), m.providerName(d.Provider), m.window, commas(c.Attempts()),
+	who := ""
+	if f.dim == byDomain {
+		who = " (" + m.providerName(d.Provider) + ")"
+	}
+	return fmt.Sprintf("%s%s · last %s: %s attempts, %s deferred · all time: %s sent, %s deferred, %s bounced, %s expired",
+		m.styles.Heading.Render(model.Safe(d.Name)), who, m.window, commas(c.Attempts()),
 		pct(c.Deferred, c.Attempts()), commas(t.Sent), commas(t.Deferred), commas(t.Bounced), commas(t.Expired))
 }
 

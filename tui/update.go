@@ -66,7 +66,7 @@ func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.clampScroll()
 	case key.Matches(msg, k.Group):
 		if f.kind == frameMain {
-			m.group = (m.group + 1) % numGroups
+			m.group = nextGroup(m.snap, m.group)
 			f.sel[paneTable], f.cur[paneTable], f.top[paneTable] = "", 0, 0
 		}
 	case key.Matches(msg, k.Sort):
@@ -176,17 +176,20 @@ func (m *Model) enter() {
 			return
 		}
 		it := items[cursor(f, paneSigs, m.paneKeys(paneSigs))]
-		m.stack = append(m.stack, frame{kind: frameExplain, sig: it.row.Key, provider: it.row.Key.Provider, domain: f.domain})
+		m.stack = append(m.stack, frame{kind: frameExplain, sig: it.row.Key, provider: it.row.Key.Provider, domain: f.domain, dim: f.dim})
 	default:
 		rows := m.tableRows()
 		if len(rows) == 0 {
 			return
 		}
 		r := rows[cursor(f, paneTable, m.paneKeys(paneTable))]
-		if f.kind == frameMain && m.group == byProvider {
+		switch {
+		case f.kind == frameMain && m.group == byProvider:
 			m.stack = append(m.stack, frame{kind: frameProvider, provider: r.Key})
-		} else {
-			m.stack = append(m.stack, frame{kind: frameDomain, domain: r.Key, provider: r.Provider, focus: paneSigs})
+		case f.kind == frameMain:
+			m.stack = append(m.stack, frame{kind: frameDomain, domain: r.Key, dim: m.group, provider: r.Provider, focus: paneSigs})
+		default:
+			m.stack = append(m.stack, frame{kind: frameDomain, domain: r.Key, dim: byDomain, provider: r.Provider, focus: paneSigs})
 		}
 	}
 }

@@ -185,6 +185,17 @@ func (m Model) sourcesLine(w int) string {
 		}
 		return st.Header.Render(text)
 	}
+	// Each source by name when they fit; by state otherwise ('i' lists all).
+	each := make([]string, len(src))
+	for i, s := range src {
+		each[i] = filepath.Base(model.Safe(s.Name)) + " " + s.State
+		if s.Err != "" {
+			each[i] = st.Bad.Render(each[i] + ": " + model.Safe(s.Err))
+		}
+	}
+	if line := strings.Join(each, ", "); lipgloss.Width(line) <= w {
+		return st.Header.Render(line)
+	}
 	states := map[string]int{}
 	var order []string
 	errs := ""
