@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,6 +31,9 @@ type Options struct {
 	Now func() time.Time
 	// Aggregator configures the model.
 	Aggregator model.Config
+	// WrapParser, when set, wraps each input's parser (tests use it to
+	// check what a failing parser does to the program).
+	WrapParser func(line.Parser) line.Parser
 }
 
 func (o *Options) defaults() {
@@ -60,6 +64,7 @@ type Pipeline struct {
 	batches chan model.Batch
 	snaps   chan *model.Snapshot
 	done    chan struct{}
+	failed  chan error
 	errMu   sync.Mutex
 	err     error
 }
@@ -67,7 +72,7 @@ type Pipeline struct {
 // input is one source being read.
 type input struct {
 	spec     Spec
-	parser   *postfix.Parser
+	parser   line.Parser
 	follower *follow.Follower // FileInput only
 	state    atomic.Value     // string, for one-shot inputs
 	lines    atomic.Int64
@@ -78,7 +83,8 @@ type input struct {
 func New(specs []Spec, opt Options) *Pipeline {
 	opt.defaults()
 	p := &Pipeline{opt: opt, agg: model.NewAggregator(opt.Aggregator),
-		batches: make(chan model.Batch, 64), snaps: make(chan *model.Snapshot, 1), done: make(chan struct{})}
+		batches: make(chan model.Batch, 64), snaps: make(chan *model.Snapshot, 1), done: make(chan struct{}),
+		failed: make(chan error, 1)}
 	for _, s := range specs {
 		in := &input{spec: s}
 		in.state.Store("opening")
@@ -96,6 +102,24 @@ func (p *Pipeline) Snapshots() <-chan *model.Snapshot { return p.snaps }
 // Done is closed when Run has returned.
 func (p *Pipeline) Done() <-chan struct{} { return p.done }
 
+// Failed delivers the first panic of any pipeline goroutine, as an error
+// with its stack. After it the pipeline's data is incomplete: the program
+// should stop, restore the terminal, and print the error.
+func (p *Pipeline) Failed() <-chan error { return p.failed }
+
+// recoverPanic turns a panic in a pipeline goroutine into a Failed error.
+// Deferred first thing in every goroutine the pipeline starts.
+func (p *Pipeline) recoverPanic(where string) {
+	if r := recover(); r != nil {
+		err := fmt.Errorf("panic in %s: %v\n%s", where, r, debug.Stack())
+		p.setErr(err)
+		select {
+		case p.failed <- err:
+		default:
+		}
+	}
+}
+
 // Run reads every input until ctx is done. One-shot inputs (stdin, .gz)
 // finish on their own; followed files are followed until ctx ends.
 func (p *Pipeline) Run(ctx context.Context) error {
@@ -105,12 +129,16 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer p.recoverPanic("reader of " + in.spec.Path)
 			p.read(ctx, i, in)
 		}()
 	}
 	readersDone := make(chan struct{})
 	go func() { wg.Wait(); close(readersDone) }()
-	p.loop(ctx, readersDone)
+	func() {
+		defer p.recoverPanic("aggregator")
+		p.loop(ctx, readersDone)
+	}()
 	return p.firstErr()
 }
 
@@ -245,6 +273,9 @@ func followState(s follow.State) string {
 func (p *Pipeline) prepare(in *input) {
 	parser := postfix.New(syslog.Years{})
 	in.parser = parser
+	if p.opt.WrapParser != nil {
+		in.parser = p.opt.WrapParser(parser)
+	}
 	switch in.spec.Kind {
 	case GzipInput:
 		parser.Syslog.Years = syslog.Fixed(modTime(in.spec.Path, p.opt.Now()))
@@ -274,6 +305,12 @@ func (p *Pipeline) read(ctx context.Context, idx int, in *input) {
 	parsed := make(chan struct{})
 	go func() {
 		defer close(parsed)
+		defer func() {
+			// Drain so the reader is never stuck after a parser panic.
+			for range chunks {
+			}
+		}()
+		defer p.recoverPanic("parser of " + in.spec.Path)
 		p.parse(ctx, idx, in, in.parser, chunks)
 	}()
 	defer func() { <-parsed }()
@@ -312,7 +349,7 @@ func (p *Pipeline) setErr(err error) {
 }
 
 // parse turns chunks into batches for the aggregator.
-func (p *Pipeline) parse(ctx context.Context, idx int, in *input, parser *postfix.Parser, chunks <-chan follow.Chunk) {
+func (p *Pipeline) parse(ctx context.Context, idx int, in *input, parser line.Parser, chunks <-chan follow.Chunk) {
 	for ch := range chunks {
 		b := parseChunk(parser, ch, idx)
 		in.lines.Add(b.Lines)

@@ -12,7 +12,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/sources"
+	"github.com/relaytop/relaytop/sources/line"
 	"github.com/relaytop/relaytop/tui"
 )
 
@@ -55,16 +57,43 @@ func dashboard(ctx context.Context, specs []sources.Spec, sopt sources.Options, 
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if os.Getenv("RELAYTOP_CRASH_TEST") == "parser" {
+		// A test hook: the clean-exit test makes a parser panic to check
+		// that the terminal is restored and the error printed after it.
+		sopt.WrapParser = func(p line.Parser) line.Parser { return crashingParser{} }
+	}
 	p := sources.New(specs, sopt)
 	go p.Run(ctx)
 	topt.Snapshots = p.Snapshots()
 	prog := tea.NewProgram(tui.New(topt), tea.WithContext(ctx))
+	failed := make(chan error, 1)
+	go func() {
+		select {
+		case err := <-p.Failed():
+			failed <- err
+			prog.Kill()
+		case <-ctx.Done():
+		}
+	}()
 	_, err := prog.Run()
 	cancel()
 	<-p.Done()
+	select {
+	case ferr := <-failed:
+		// The terminal is restored by now: the error is printed after it.
+		return fmt.Errorf("stopped: %w", ferr)
+	default:
+	}
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
-		// SIGTERM or SIGHUP: the terminal is restored; leave quietly.
+		// SIGTERM or SIGHUP: the terminal is restored; main sets the status.
 		return nil
 	}
 	return err
+}
+
+// crashingParser panics on its first line (see RELAYTOP_CRASH_TEST).
+type crashingParser struct{}
+
+func (crashingParser) Parse([]byte, []model.Event) ([]model.Event, line.Kind) {
+	panic("crash test: parser panicked on purpose")
 }
