@@ -160,3 +160,12 @@ func bgMsg(dark bool) tea.BackgroundColorMsg {
 	}
 	return tea.BackgroundColorMsg{Color: color.White}
 }
+
+// themed is newTestModel with the dark theme.
+func themed(t testing.TB, snap *model.Snapshot, w, h int) Model {
+	t.Helper()
+	m := New(Options{Theme: themes.Dark, Window: model.W5m, Now: func() time.Time { return snap.Now }})
+	next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	next, _ = next.Update(snapshotMsg{snap})
+	return next.(Model)
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -113,9 +112,7 @@ func demoWrite(path string, lines int, seed int64, asJSON bool, stdout io.Writer
 		return err
 	}
 	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sum)
+		return writeJSON(stdout, sum)
 	}
 	t := sum.Totals
 	fmt.Fprintf(stdout, "wrote %s: %d lines\n  sent %d, deferred %d, bounced %d, expired %d; internal %d, probes %d\n  Microsoft 451 4.7.0 deferrals: %d\n",

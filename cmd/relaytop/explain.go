@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/glamour/v2"
 	"charm.land/glamour/v2/styles"
@@ -174,10 +175,42 @@ func explainList(k *kb.KB, asJSON bool, w io.Writer) error {
 	return err
 }
 
+// writeJSON writes v as indented JSON that is also safe to print on a
+// terminal: encoding/json escapes C0 controls but leaves DEL, C1 controls
+// and bidi controls raw, so those are escaped here as \uXXXX too. The
+// data is unchanged for any JSON reader.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	b = append(terminalSafeJSON(b), '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+// terminalSafeJSON escapes DEL, C1 controls and bidi controls in JSON
+// text. Such characters can only occur inside strings, where \uXXXX is
+// an equivalent spelling.
+func terminalSafeJSON(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
+			r == 0x200e || r == 0x200f || r == 0x061c || r == 0x2028 || r == 0x2029 {
+			if out == nil {
+				out = append(make([]byte, 0, len(b)+16), b[:i]...)
+			}
+			out = fmt.Appendf(out, "\\u%04x", r)
+		} else if out != nil {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
+	}
+	if out == nil {
+		return b
+	}
+	return out
 }
 
 // terminalWidth reports whether w is a terminal and its width (at most 100).

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -50,9 +49,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	snap := agg.Snapshot(agg.DataClock())
 	rep := model.NewReport(snap, agg.FirstEvent())
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(stdout, rep)
 	}
 	return writeReport(stdout, pos, &rep, *top)
 }
