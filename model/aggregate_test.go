@@ -196,7 +196,8 @@ func TestWatchVerdicts(t *testing.T) {
 }
 
 func TestHostsAndIdentities(t *testing.T) {
-	a := NewAggregator(Config{Limits: Limits{Hosts: 4, Identities: 4}})
+	const limit = 4
+	a := NewAggregator(Config{Limits: Limits{Hosts: limit, Identities: limit}})
 	for i := 0; i < 40; i++ {
 		e := ev(time.Duration(i)*time.Second, Deferred, msRelay, "a@contoso.com", 451, "4.7.0", "PRX4")
 		e.Host = fmt.Sprintf("mta%d", i%8)
@@ -218,7 +219,7 @@ func TestHostsAndIdentities(t *testing.T) {
 	if hosts != 41 || ids != 40 || !seenLocal {
 		t.Fatalf("hosts %d ids %d local %v", hosts, ids, seenLocal)
 	}
-	if len(s.Hosts) > 4+4/4+1 || len(s.Identities) > 4+4/4+1 {
+	if max := limit + limit/4 + 1; len(s.Hosts) > max || len(s.Identities) > max {
 		t.Errorf("not bounded: %d hosts, %d identities", len(s.Hosts), len(s.Identities))
 	}
 	sig := s.Signatures[0]
