@@ -13,6 +13,7 @@ require (
 	github.com/creack/pty v1.1.24
 	github.com/fsnotify/fsnotify v1.10.1
 	github.com/guptarohit/asciigraph v0.10.0
+	github.com/klauspost/compress v1.20.4
 	golang.org/x/sys v0.47.0
 )
 
