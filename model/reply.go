@@ -3,7 +3,8 @@ package model
 import "strings"
 
 // ParseReply reads an SMTP reply as MTAs log it: a basic code, an optional
-// enhanced code, and text, where a multi-line reply may have been folded
+// enhanced code (kept even when its class differs from the basic code's),
+// and text, where a multi-line reply may have been folded
 // onto one line with each line's codes repeated
 // ("550-5.1.1 The email account ... 550-5.1.1 double-checking ... 550 5.1.1 https://...").
 // The repeated codes are removed and the lines joined by single spaces.
@@ -16,7 +17,9 @@ func ParseReply(s string) Reply {
 		return Reply{Text: s}
 	}
 	r := Reply{Code: code}
-	if enh, after, ok := enhancedCode(rest); ok && enh[0] == s[0] {
+	// Servers do not always keep the classes equal ("550 4.4.7
+	// QUEUE.Expired", "421 5.7.32"): the enhanced code is kept as sent.
+	if enh, after, ok := enhancedCode(rest); ok {
 		r.Enhanced = enh
 		rest = after
 	}

@@ -16,7 +16,7 @@ func TestParseReply(t *testing.T) {
 		{"Connection timed out", Reply{Text: "Connection timed out"}},
 		{"554", Reply{Code: 554}},
 		{"4.7.0 only enhanced", Reply{Text: "4.7.0 only enhanced"}},
-		{"550 4.7.1 mismatched class keeps text", Reply{Code: 550, Text: "4.7.1 mismatched class keeps text"}},
+		{"550 4.4.7 QUEUE.Expired; message expired", Reply{Code: 550, Enhanced: "4.4.7", Text: "QUEUE.Expired; message expired"}},
 		{"1234 not a code", Reply{Text: "1234 not a code"}},
 	}
 	for _, c := range cases {

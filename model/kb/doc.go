@@ -53,7 +53,8 @@
 //     (LevelToken); an entry for any provider matches only this way, and
 //     loses to an entry of the reply's own provider at the same level;
 //  2. provider + enhanced code, or provider + basic code for entries that
-//     give no enhanced code (LevelProvider);
+//     give no enhanced code (LevelProvider); an entry that gives no
+//     enhanced code but has tokens or phrases matches only by them;
 //  3. the registry entry for the enhanced code (LevelEnhanced), else its
 //     subject (LevelSubject);
 //  4. the registry entry for the basic code (LevelBasic);

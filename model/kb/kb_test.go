@@ -194,3 +194,11 @@ func TestLevelString(t *testing.T) {
 		t.Error("Level.String")
 	}
 }
+
+func TestMarkdownKeepsAngleBrackets(t *testing.T) {
+	e := &Entry{Meaning: "The reply \"550 5.1.1 <user@icloud.com>: user does not exist\" and `<code>`."}
+	md := e.Markdown()
+	if !strings.Contains(md, `\<user@icloud.com>`) || !strings.Contains(md, "`<code>`") {
+		t.Fatalf("%q", md)
+	}
+}

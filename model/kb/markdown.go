@@ -13,7 +13,7 @@ func (e *Entry) Markdown() string {
 		if strings.TrimSpace(body) == "" {
 			return
 		}
-		fmt.Fprintf(&b, "## %s\n\n%s\n\n", title, body)
+		fmt.Fprintf(&b, "## %s\n\n%s\n\n", title, escapeAngles(body))
 	}
 	section("What it means", e.Meaning)
 	section("What a sender should do", e.Advice)
@@ -45,4 +45,26 @@ func (e *Entry) Markdown() string {
 		section("Sources", "- "+strings.Join(e.Sources, "\n- "))
 	}
 	return strings.TrimRight(b.String(), "\n") + "\n"
+}
+
+// escapeAngles escapes '<' outside code spans, so that reply samples like
+// "<user@example.com>" are shown as text rather than dropped as HTML.
+func escapeAngles(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	inCode := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '`':
+			inCode = !inCode
+			b.WriteByte(c)
+		case c == '<' && !inCode:
+			b.WriteString("\\<")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

@@ -218,7 +218,11 @@ func fit(e *Entry, provider, relay string, r model.Reply, enh enhancedCode, hasE
 			}
 		}
 	}
-	if (anyProv || c.guessed) && c.token == "" {
+	// An entry for any provider, or one whose provider only the token
+	// names, must match by its token. So must an entry that gives no
+	// enhanced code but has tokens or phrases: a basic code alone (550,
+	// 421) is too broad to claim a reply the entry's words are not in.
+	if c.token == "" && (anyProv || c.guessed || (e.pattern == nil && (len(e.Tokens) > 0 || len(e.Phrases) > 0))) {
 		return c, false
 	}
 	return c, true
