@@ -84,6 +84,7 @@ type Aggregator struct {
 	totals   row
 	internal int64
 	probes   int64
+	mtas     map[string]*MTACounts
 
 	providers map[string]*row
 	platforms map[string]*row
@@ -122,7 +123,8 @@ func (r *row) add(ev *Event, hit bool) {
 // NewAggregator returns an empty aggregator.
 func NewAggregator(cfg Config) *Aggregator {
 	a := &Aggregator{cls: cfg.Classifier, limits: cfg.Limits, watch: MicrosoftWatch,
-		providers: map[string]*row{}, platforms: map[string]*row{}, sigs: map[SigKey]*sigRow{}}
+		providers: map[string]*row{}, platforms: map[string]*row{}, sigs: map[SigKey]*sigRow{},
+		mtas: map[string]*MTACounts{}}
 	if a.cls == nil {
 		a.cls = DefaultClassifier()
 	}
@@ -177,19 +179,35 @@ func (a *Aggregator) AddBatch(b *Batch) {
 
 const maxUnparsedSamples = 5
 
+// MTACounts are the results one MTA's logs gave, hops and probes included.
+type MTACounts struct {
+	MTA string `json:"mta"`
+	Counts
+	Internal int64 `json:"internal"`
+	Probes   int64 `json:"probes"`
+}
+
 // Add counts one event.
 func (a *Aggregator) Add(ev *Event) {
-	switch ev.Kind {
-	case Internal:
-		a.internal++
-		return
-	case Probe:
-		a.probes++
-		return
-	}
 	if ev.Outcome == 0 || ev.Outcome >= NumOutcomes {
 		return
 	}
+	m := a.mtas[ev.MTA]
+	if m == nil {
+		m = &MTACounts{MTA: ev.MTA}
+		a.mtas[ev.MTA] = m
+	}
+	switch ev.Kind {
+	case Internal:
+		a.internal++
+		m.Internal++
+		return
+	case Probe:
+		a.probes++
+		m.Probes++
+		return
+	}
+	m.Add(ev.Outcome, 1)
 	if ev.Time.After(a.clock) {
 		a.clock = ev.Time
 	}

@@ -19,6 +19,7 @@ type Report struct {
 	From       string            `json:"from,omitempty"`
 	To         string            `json:"to,omitempty"`
 	Totals     Counts            `json:"totals"`
+	MTAs       []MTACounts       `json:"mtas"`
 	Providers  []ReportProvider  `json:"providers"`
 	Domains    []ReportDomain    `json:"domains"`
 	Signatures []ReportSignature `json:"signatures"`
@@ -53,7 +54,8 @@ type ReportSignature struct {
 func NewReport(s *Snapshot, first time.Time) Report {
 	r := Report{Lines: s.Input.Lines, Unparsed: s.Input.Unparsed, Skipped: s.Input.Skipped,
 		Truncated: s.Input.Truncated, Internal: s.Internal, Probes: s.Probes, Totals: s.Totals.Total,
-		Providers: []ReportProvider{}, Domains: []ReportDomain{}, Signatures: []ReportSignature{}}
+		Providers: []ReportProvider{}, Domains: []ReportDomain{}, Signatures: []ReportSignature{},
+		MTAs: append([]MTACounts{}, s.MTAs...)}
 	if !first.IsZero() {
 		r.From = first.Format(time.RFC3339)
 		r.To = s.DataClock.Format(time.RFC3339)

@@ -17,6 +17,9 @@ type Snapshot struct {
 	Totals          Row
 	Internal        int64
 	Probes          int64
+	// MTAs are the results per MTA software (postfix, sendmail, exim,
+	// pmta, kumo), sorted by name.
+	MTAs []MTACounts
 	// Providers, Platforms (Microsoft 365 / Outlook.com) and Domains are
 	// sorted by attempts in the last hour, then total, then key.
 	Providers []Row
@@ -70,8 +73,10 @@ type SigRow struct {
 type SourceState struct {
 	Name  string
 	State string // following, caught up, rotating, waiting, error, done
-	Err   string
-	Lines int64
+	// Format is the log format read (detected or forced), once known.
+	Format string
+	Err    string
+	Lines  int64
 }
 
 // Snapshot builds a snapshot whose windows end at now.
@@ -79,6 +84,10 @@ func (a *Aggregator) Snapshot(now time.Time) *Snapshot {
 	nb := bucketOf(now)
 	s := &Snapshot{Now: now, DataClock: a.clock, Input: a.input, Internal: a.internal, Probes: a.probes}
 	s.UnparsedSamples = append([]string(nil), a.samples...)
+	for _, m := range a.mtas {
+		s.MTAs = append(s.MTAs, *m)
+	}
+	sort.Slice(s.MTAs, func(i, j int) bool { return s.MTAs[i].MTA < s.MTAs[j].MTA })
 	s.Totals = a.rowView(&a.totals, nb)
 	s.Totals.Key, s.Totals.Name = "total", "Total"
 	s.Providers = a.rows(a.providers, nb)

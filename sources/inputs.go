@@ -30,6 +30,8 @@ const (
 	GzipInput
 	// StdinInput is standard input, read to its end.
 	StdinInput
+	// ZstdInput is a zstd-compressed file (a KumoMTA log segment): read once.
+	ZstdInput
 )
 
 // Spec is one resolved input.
@@ -73,15 +75,63 @@ func Resolve(args []string) ([]Spec, error) {
 				add(fileSpec(p))
 			}
 		default:
+			if fi, err := os.Stat(a); err == nil && fi.IsDir() {
+				files, err := dirFiles(a)
+				if err != nil {
+					return nil, err
+				}
+				for _, p := range files {
+					add(fileSpec(p))
+				}
+				continue
+			}
 			add(fileSpec(a))
 		}
 	}
 	return out, nil
 }
 
+// dirFiles lists a directory's regular files, oldest first: a directory
+// of rotated logs or of KumoMTA log segments.
+func dirFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	type file struct {
+		path string
+		mod  int64
+	}
+	var files []file
+	for _, e := range entries {
+		fi, err := e.Info()
+		if err != nil || !fi.Mode().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		files = append(files, file{filepath.Join(dir, e.Name()), fi.ModTime().UnixNano()})
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s: %w", dir, ErrNoMatch)
+	}
+	sort.Slice(files, func(i, j int) bool {
+		if files[i].mod != files[j].mod {
+			return files[i].mod < files[j].mod
+		}
+		return files[i].path < files[j].path
+	})
+	out := make([]string, len(files))
+	for i, f := range files {
+		out[i] = f.path
+	}
+	return out, nil
+}
+
 func fileSpec(p string) Spec {
-	if strings.HasSuffix(p, ".gz") {
+	switch {
+	case strings.HasSuffix(p, ".gz"):
 		return Spec{Path: p, Kind: GzipInput}
+	case strings.HasSuffix(p, ".zst") || isZstdFile(p):
+		return Spec{Path: p, Kind: ZstdInput}
 	}
 	return Spec{Path: p, Kind: FileInput}
 }

@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,8 +13,9 @@ import (
 
 	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/sources/follow"
+	"github.com/relaytop/relaytop/sources/kumo"
 	"github.com/relaytop/relaytop/sources/line"
-	"github.com/relaytop/relaytop/sources/postfix"
+	"github.com/relaytop/relaytop/sources/pmta"
 	"github.com/relaytop/relaytop/sources/syslog"
 )
 
@@ -31,6 +33,9 @@ type Options struct {
 	Now func() time.Time
 	// Aggregator configures the model.
 	Aggregator model.Config
+	// Format forces the log format of every input; Auto (or "") detects
+	// each input's own.
+	Format Format
 	// WrapParser, when set, wraps each input's parser (tests use it to
 	// check what a failing parser does to the program).
 	WrapParser func(line.Parser) line.Parser
@@ -72,11 +77,19 @@ type Pipeline struct {
 // input is one source being read.
 type input struct {
 	spec     Spec
-	parser   line.Parser
+	parser   line.Parser // nil until the format is known
+	years    syslog.Years
+	format   atomic.Value     // Format, once known
 	follower *follow.Follower // FileInput only
 	state    atomic.Value     // string, for one-shot inputs
 	lines    atomic.Int64
 	errText  atomic.Value // string
+}
+
+// setFormat installs the parser for the input's (detected) format.
+func (in *input) setFormat(p line.Parser, f Format) {
+	in.parser = p
+	in.format.Store(f)
 }
 
 // New prepares a pipeline over specs.
@@ -235,6 +248,9 @@ func (p *Pipeline) states() []model.SourceState {
 	out := make([]model.SourceState, len(p.inputs))
 	for i, in := range p.inputs {
 		st := model.SourceState{Name: in.spec.Path, Lines: in.lines.Load()}
+		if f, ok := in.format.Load().(Format); ok {
+			st.Format = string(f)
+		}
 		if in.spec.Kind == StdinInput {
 			st.Name = "stdin"
 		}
@@ -269,33 +285,84 @@ func followState(s follow.State) string {
 	return s.String()
 }
 
-// prepare makes an input's parser and, for a followed file, its follower.
+// prepare makes an input's parser (when its format is known) and, for a
+// followed file, its follower. The format is --format, else detected from
+// the file's head; a file that does not exist yet, and stdin, are
+// detected from their first lines (see parse).
 func (p *Pipeline) prepare(in *input) {
-	parser := postfix.New(syslog.Years{})
-	in.parser = parser
-	if p.opt.WrapParser != nil {
-		in.parser = p.opt.WrapParser(parser)
+	f := p.opt.Format
+	if f == "" {
+		f = Auto
+	}
+	path, now := in.spec.Path, p.opt.Now
+	if f == Auto && in.spec.Kind != StdinInput {
+		f = DetectFile(path)
 	}
 	switch in.spec.Kind {
-	case GzipInput:
-		parser.Syslog.Years = syslog.Fixed(modTime(in.spec.Path, p.opt.Now()))
+	case StdinInput:
+		in.years = syslog.Years{Ref: now}
 	case FileInput:
 		// Classic timestamps are dated against the file's modification
 		// time: a line is never newer than the file that holds it, and
 		// for a live file that is the clock.
-		path, now := in.spec.Path, p.opt.Now
-		parser.Syslog.Years = syslog.Years{Ref: func() time.Time { return modTime(path, now()) }}
-		var probe syslog.Parser
-		probe.Years = syslog.Fixed(modTime(path, now()))
+		in.years = syslog.Years{Ref: func() time.Time { return modTime(path, now()) }}
+	default:
+		in.years = syslog.Fixed(modTime(path, now()))
+	}
+	if f != Auto {
+		in.setFormat(p.newParser(f, in.years, path), f)
+	}
+	if in.spec.Kind == FileInput {
 		in.follower = follow.New(path, follow.Options{
 			FromStart: p.opt.FromStart,
 			Since:     p.opt.Since,
 			Now:       now,
-			TimeOf: func(line []byte) (time.Time, bool) {
-				t, _, ok := probe.Time(line)
-				return t, ok
-			},
+			TimeOf:    timeOf(f, path, syslog.Fixed(modTime(path, now()))),
 		})
+	}
+}
+
+// newParser makes a parser for format f. A PowerMTA file followed from
+// somewhere after its start gets its header from its first line.
+func (p *Pipeline) newParser(f Format, years syslog.Years, path string) line.Parser {
+	parser := NewParser(f, years)
+	if pm, ok := parser.(*pmta.Parser); ok && path != "" {
+		if h := firstLine(path); h != nil {
+			pm.SetHeader(h)
+		}
+	}
+	if p.opt.WrapParser != nil {
+		return p.opt.WrapParser(parser)
+	}
+	return parser
+}
+
+// timeOf returns the line clock the follower's backfill searches with:
+// the syslog or Exim timestamp at the start of a line, or, for formats
+// that keep the time inside the record (PowerMTA, KumoMTA), the time of
+// the event a parser reads from it.
+func timeOf(f Format, path string, years syslog.Years) func([]byte) (time.Time, bool) {
+	var probe syslog.Parser
+	probe.Years = years
+	head := func(l []byte) (time.Time, bool) {
+		t, _, ok := probe.Time(l)
+		return t, ok
+	}
+	if f != PMTA && f != Kumo {
+		return head
+	}
+	parser := NewParser(f, years)
+	if pm, ok := parser.(*pmta.Parser); ok {
+		if h := firstLine(path); h != nil {
+			pm.SetHeader(h)
+		}
+	}
+	return func(l []byte) (time.Time, bool) {
+		evs, _ := parser.Parse(l, nil)
+		if len(evs) > 0 {
+			return evs[0].Time, true
+		}
+		return time.Time{}, false
 	}
 }
 
@@ -311,7 +378,7 @@ func (p *Pipeline) read(ctx context.Context, idx int, in *input) {
 			}
 		}()
 		defer p.recoverPanic("parser of " + in.spec.Path)
-		p.parse(ctx, idx, in, in.parser, chunks)
+		p.parse(ctx, idx, in, chunks)
 	}()
 	defer func() { <-parsed }()
 	defer close(chunks)
@@ -323,11 +390,29 @@ func (p *Pipeline) read(ctx context.Context, idx int, in *input) {
 	case GzipInput:
 		in.state.Store("reading")
 		p.finish(ctx, in, follow.ReadFile(ctx, in.spec.Path, follow.Options{}, chunks))
+	case ZstdInput:
+		in.state.Store("reading")
+		p.finish(ctx, in, readZstd(ctx, in.spec.Path, chunks))
 	default:
 		if err := in.follower.Run(ctx, chunks); err != nil && ctx.Err() == nil {
 			p.setErr(fmt.Errorf("%s: %w", in.spec.Path, err))
 		}
 	}
+}
+
+// readZstd reads a zstd-compressed file (a KumoMTA log segment) once. A
+// segment still being written ends early; what it holds so far is read.
+func readZstd(ctx context.Context, path string, out chan<- follow.Chunk) error {
+	r, err := kumo.Open(path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	err = follow.ReadStream(ctx, r, follow.Options{}, out)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil
+	}
+	return err
 }
 
 func (p *Pipeline) finish(ctx context.Context, in *input, err error) {
@@ -348,10 +433,15 @@ func (p *Pipeline) setErr(err error) {
 	p.errMu.Unlock()
 }
 
-// parse turns chunks into batches for the aggregator.
-func (p *Pipeline) parse(ctx context.Context, idx int, in *input, parser line.Parser, chunks <-chan follow.Chunk) {
+// parse turns chunks into batches for the aggregator. An input whose
+// format was not known at start is detected from its first chunk.
+func (p *Pipeline) parse(ctx context.Context, idx int, in *input, chunks <-chan follow.Chunk) {
 	for ch := range chunks {
-		b := parseChunk(parser, ch, idx)
+		if in.parser == nil {
+			f := Detect(ch.Lines)
+			in.setFormat(p.newParser(f, in.years, ""), f)
+		}
+		b := parseChunk(in.parser, ch, idx)
 		in.lines.Add(b.Lines)
 		select {
 		case p.batches <- b:

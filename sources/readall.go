@@ -8,7 +8,7 @@ import (
 
 	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/sources/follow"
-	"github.com/relaytop/relaytop/sources/postfix"
+	"github.com/relaytop/relaytop/sources/line"
 	"github.com/relaytop/relaytop/sources/syslog"
 )
 
@@ -28,24 +28,48 @@ func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator,
 		}
 		return modTime(specs[i].Path, opt.Now()).Before(modTime(specs[j].Path, opt.Now()))
 	})
-	parser := postfix.New(syslog.Years{})
+	// One parser per format, shared by the files of that format.
+	parsers := map[Format]line.Parser{}
 	for _, s := range specs {
+		var years syslog.Years
 		if s.Kind == StdinInput {
-			parser.Syslog.Years = syslog.Years{Ref: opt.Now}
+			years = syslog.Years{Ref: opt.Now}
 		} else {
-			parser.Syslog.Years = syslog.Fixed(modTime(s.Path, opt.Now()))
+			years = syslog.Fixed(modTime(s.Path, opt.Now()))
+		}
+		f := opt.Format
+		if f == "" {
+			f = Auto
+		}
+		if f == Auto && s.Kind != StdinInput {
+			f = DetectFile(s.Path)
 		}
 		chunks := make(chan follow.Chunk, 8)
 		errc := make(chan error, 1)
 		go func() {
 			defer close(chunks)
-			if s.Kind == StdinInput {
+			switch s.Kind {
+			case StdinInput:
 				errc <- follow.ReadStream(ctx, opt.Stdin, follow.Options{}, chunks)
-				return
+			case ZstdInput:
+				errc <- readZstd(ctx, s.Path, chunks)
+			default:
+				errc <- follow.ReadFile(ctx, s.Path, follow.Options{}, chunks)
 			}
-			errc <- follow.ReadFile(ctx, s.Path, follow.Options{}, chunks)
 		}()
 		for ch := range chunks {
+			if f == Auto {
+				f = Detect(ch.Lines)
+			}
+			parser := parsers[f]
+			if parser == nil {
+				parser = NewParser(f, years)
+				if opt.WrapParser != nil {
+					parser = opt.WrapParser(parser)
+				}
+				parsers[f] = parser
+			}
+			setYears(parser, years)
 			b := parseChunk(parser, ch, 0)
 			agg.AddBatch(&b)
 		}
