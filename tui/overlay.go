@@ -58,7 +58,11 @@ func (m Model) infoView(l layout) string {
 	s := m.snap
 	out := []string{st.Heading.Render("Sources")}
 	for _, src := range s.Sources {
-		line := fmt.Sprintf("  %-10s %s lines  %s", src.State, commas(src.Lines), model.Safe(src.Name))
+		format := src.Format
+		if format == "" {
+			format = "?"
+		}
+		line := fmt.Sprintf("  %-10s %-8s %s lines  %s", src.State, format, commas(src.Lines), model.Safe(src.Name))
 		if src.Err != "" {
 			line += "  " + st.Bad.Render(model.Safe(src.Err))
 		}

@@ -24,6 +24,7 @@ func runDashboardCmd(ctx context.Context, args []string, stderr io.Writer) error
 	vf.register(fs)
 	since := fs.Duration("since", 15*time.Minute, "history to read from each file on start ("+durationHelp+")")
 	fromStart := fs.Bool("from-start", false, "read each file from its beginning")
+	format := fs.String("format", "auto", "log `format`: auto, syslog, postfix, sendmail, exim, pmta or kumo")
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -43,11 +44,15 @@ func runDashboardCmd(ctx context.Context, args []string, stderr io.Writer) error
 		}
 		pos = []string{p}
 	}
+	f, err := sources.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
 	specs, err := sources.Resolve(pos)
 	if err != nil {
 		return err
 	}
-	return dashboard(ctx, specs, sources.Options{Since: *since, FromStart: *fromStart}, tui.Options{Window: win, Theme: theme})
+	return dashboard(ctx, specs, sources.Options{Since: *since, FromStart: *fromStart, Format: f}, tui.Options{Window: win, Theme: theme})
 }
 
 // dashboard runs the pipeline and the TUI until the user quits or ctx ends.

@@ -25,7 +25,10 @@ Usage:
   relaytop explain CODE [TEXT]        what a reply means and what to do
 
 A SOURCE is a log file (followed through rotation), a glob ('/var/log/mail.log*'),
-or - for standard input (keys still come from the terminal). With no SOURCE,
+a directory (its files), or - for standard input (keys still come from the
+terminal). Postfix and Sendmail syslog, Exim mainlogs, PowerMTA accounting CSV
+and KumoMTA JSON logs (zstd segments too) are recognised by their first lines,
+and several sources of different formats merge into one table. With no SOURCE,
 relaytop looks for /var/log/mail.log and /var/log/maillog.
 
 Dashboard flags:
@@ -33,11 +36,15 @@ Dashboard flags:
   --from-start       read each file from its beginning instead
   --window W         first window shown: 1m, 5m, 15m or 1h (default 5m)
   --theme T          auto, dark, light or none (default auto; NO_COLOR means none)
+  --format F         auto (detected per source), syslog, postfix, sendmail,
+                     exim, pmta or kumo
 
 Examples:
   relaytop                                  follow the system mail log
   relaytop /var/log/mail.log                follow one log, last 15 minutes first
   relaytop --since 1h '/var/log/mail.log*'  several files, an hour of history
+  relaytop /var/log/exim4/mainlog /var/log/pmta/acct-*.csv /var/log/kumomta/
+                                            three MTAs in one table
   zcat mail.log.2.gz | relaytop -           read a log from a pipe
   relaytop report --json /var/log/mail.log.1 /var/log/mail.log.2.gz
   relaytop explain 451 4.7.0 'Temporary server error. Please try again later. PRX4'

@@ -27,6 +27,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs := newFlagSet("relaytop report", stderr, reportUsage)
 	asJSON := fs.Bool("json", false, "print the stable JSON form")
 	top := fs.Int("top", 15, "domains and signatures to list in the text form")
+	format := fs.String("format", "auto", "log `format`: auto, syslog, postfix, sendmail, exim, pmta or kumo")
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -38,11 +39,15 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		fs.Usage()
 		return errUsage
 	}
+	f, err := sources.ParseFormat(*format)
+	if err != nil {
+		return err
+	}
 	specs, err := sources.Resolve(pos)
 	if err != nil {
 		return err
 	}
-	agg, err := sources.ReadAll(ctx, specs, sources.Options{Stdin: stdin})
+	agg, err := sources.ReadAll(ctx, specs, sources.Options{Stdin: stdin, Format: f})
 	if err != nil {
 		return err
 	}
@@ -62,7 +67,8 @@ func writeReport(w io.Writer, names []string, r *model.Report, top int) error {
 	if r.From != "" {
 		from, _ := time.Parse(time.RFC3339, r.From)
 		to, _ := time.Parse(time.RFC3339, r.To)
-		fmt.Fprintf(&b, "period   %s to %s (%s)\n", from.Format("2006-01-02 15:04:05"), to.Format("2006-01-02 15:04:05"), to.Sub(from).Round(time.Second))
+		fmt.Fprintf(&b, "period   %s to %s (%s)\n", from.Local().Format("2006-01-02 15:04:05"),
+			to.Local().Format("2006-01-02 15:04:05 MST"), to.Sub(from).Round(time.Second))
 	}
 	fmt.Fprintf(&b, "lines    %s read: %s skipped (no result), %s unparsed", model.Thousands(r.Lines), model.Thousands(r.Skipped), model.Thousands(r.Unparsed))
 	if r.Truncated > 0 {
@@ -72,8 +78,20 @@ func writeReport(w io.Writer, names []string, r *model.Report, top int) error {
 	t := r.Totals
 	fmt.Fprintf(&b, "results  sent %s  deferred %s (%s)  bounced %s (%s)  expired %s\n", model.Thousands(t.Sent),
 		model.Thousands(t.Deferred), model.Percent(t.Deferred, t.Attempts()), model.Thousands(t.Bounced), model.Percent(t.Bounced, t.Attempts()), model.Thousands(t.Expired))
-	fmt.Fprintf(&b, "apart    %s internal hops (loopback content filters), %s address-verification probes\n\n",
+	fmt.Fprintf(&b, "apart    %s internal hops (loopback content filters), %s address-verification probes\n",
 		model.Thousands(r.Internal), model.Thousands(r.Probes))
+	if len(r.MTAs) > 1 {
+		b.WriteString("by MTA  ")
+		for i, m := range r.MTAs {
+			if i > 0 {
+				b.WriteString(";  ")
+			}
+			fmt.Fprintf(&b, "%s %s sent, %s deferred, %s bounced, %s expired", m.MTA, model.Thousands(m.Sent),
+				model.Thousands(m.Deferred), model.Thousands(m.Bounced), model.Thousands(m.Expired))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
 
 	rows := [][]string{{"PROVIDER", "SENT", "DEFERRED", "BOUNCED", "EXPIRED", "DEFER%", "BOUNCE%"}}
 	for _, p := range r.Providers {
