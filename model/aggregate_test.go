@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -225,5 +226,21 @@ func TestHostsAndIdentities(t *testing.T) {
 	sig := s.Signatures[0]
 	if len(sig.Hosts) == 0 || len(sig.Identities) == 0 {
 		t.Errorf("signature evidence lacks hosts or identities: %+v", sig)
+	}
+}
+
+func TestWatchTooFewToJudge(t *testing.T) {
+	a := NewAggregator(Config{})
+	for i := 0; i < 6; i++ {
+		o, code, enh := Sent, 250, "2.0.0"
+		if i%2 == 0 {
+			o, code, enh = Deferred, 451, "4.7.0"
+		}
+		e := ev(time.Duration(i)*time.Minute, o, msRelay, "a@contoso.com", code, enh, "PRX4")
+		a.Add(&e)
+	}
+	v := a.Snapshot(t0.Add(6 * time.Minute)).Watch.Verdict
+	if v.Kind != Sparse || !strings.Contains(v.Evidence, "fewer than") {
+		t.Fatalf("verdict %v (%s)", v.Kind, v.Evidence)
 	}
 }

@@ -91,6 +91,8 @@ const (
 	Sustained
 	// Recovering: over the line in the last 15 minutes, back under it now.
 	Recovering
+	// Sparse: too few attempts to judge a share.
+	Sparse
 )
 
 // String returns the verdict's name.
@@ -102,6 +104,8 @@ func (k VerdictKind) String() string {
 		return "sustained"
 	case Recovering:
 		return "recovering"
+	case Sparse:
+		return "too few to judge"
 	}
 	return "quiet"
 }
@@ -148,6 +152,10 @@ func judgeWatch(v *WatchView) Verdict {
 	case long:
 		vd.Kind = Recovering
 		vd.Evidence = fmt.Sprintf("back under %s: %s over 5m after %s over 15m", pct(thr), pct(w5.Share()), pct(w15.Share()))
+	case w15.Attempts < minLongAttempts && w15.Hits > 0:
+		vd.Kind = Sparse
+		vd.Evidence = fmt.Sprintf("%s of %s attempts over 15m: fewer than %d attempts", Thousands(int64(w15.Hits)),
+			Thousands(int64(w15.Attempts)), minLongAttempts)
 	default:
 		vd.Kind = Quiet
 		vd.Evidence = fmt.Sprintf("%s of %s attempts over 15m (%s)", Thousands(int64(w15.Hits)), Thousands(int64(w15.Attempts)), pct(w15.Share()))

@@ -105,7 +105,7 @@ func dirFiles(dir string) ([]string, error) {
 	var files []file
 	for _, e := range entries {
 		fi, err := e.Info()
-		if err != nil || !fi.Mode().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+		if err != nil || !fi.Mode().IsRegular() || notALog(e.Name()) {
 			continue
 		}
 		files = append(files, file{filepath.Join(dir, e.Name()), fi.ModTime().UnixNano()})
@@ -124,6 +124,12 @@ func dirFiles(dir string) ([]string, error) {
 		out[i] = f.path
 	}
 	return out, nil
+}
+
+// notALog reports files a log directory holds that are not logs: hidden
+// files and Markdown notes.
+func notALog(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasSuffix(strings.ToLower(name), ".md")
 }
 
 func fileSpec(p string) Spec {

@@ -31,6 +31,8 @@ func (m Model) verdictBadge(k model.VerdictKind) string {
 		return m.styles.Warn.Render("▲ " + s)
 	case model.Recovering:
 		return m.styles.Accent.Render("▼ " + s)
+	case model.Sparse:
+		return m.styles.Dim.Render("○ " + s)
 	}
 	return m.styles.Good.Render("● " + s)
 }
