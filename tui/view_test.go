@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/relaytop/relaytop/model"
+	"github.com/relaytop/relaytop/model/kb"
 	"github.com/relaytop/relaytop/themes"
 )
 
@@ -168,4 +169,54 @@ func themed(t testing.TB, snap *model.Snapshot, w, h int) Model {
 	next, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	next, _ = next.Update(snapshotMsg{snap})
 	return next.(Model)
+}
+
+// TestDemoSignaturesExplained opens the explanation of every signature of
+// the demo campaign and checks that each matches an entry more specific
+// than its class digit (issue 3: no signature is left with only "4xx").
+func TestDemoSignaturesExplained(t *testing.T) {
+	for _, at := range []time.Duration{3 * time.Minute, 18 * time.Minute, 30 * time.Minute} {
+		m := newTestModel(t, fixtureAt(t, at), 120, 40)
+		m = press(t, m, "tab")
+		items := m.sigItems()
+		if len(items) < 10 {
+			t.Fatalf("only %d signatures", len(items))
+		}
+		for i := range items {
+			e := press(t, m, "enter")
+			_, match := e.explained()
+			if match.Level <= kb.LevelClass {
+				t.Errorf("%v: %s matched only %s (%s)", at, items[i].row.Key, match.Level, match.Reason)
+			}
+			m = press(t, m, "down")
+		}
+	}
+}
+
+// TestGoldenPanel snapshots the explanation panel of three entries at
+// 80x24 and 120x40.
+func TestGoldenPanel(t *testing.T) {
+	sigs := []struct {
+		name, provider string
+		code           int
+		enh            string
+	}{
+		{"microsoft_451_4.7.0", model.Microsoft, 451, "4.7.0"},
+		{"yahoo_421_tss04", model.Yahoo, 421, "4.7.0"},
+		{"google_550_5.1.1", model.Google, 550, "5.1.1"},
+	}
+	for _, sg := range sigs {
+		for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+			t.Run(fmt.Sprintf("%s_%dx%d", sg.name, sz[0], sz[1]), func(t *testing.T) {
+				m := newTestModel(t, fixtureAt(t, 18*time.Minute), sz[0], sz[1])
+				m = press(t, selectSig(t, m, sg.provider, sg.code, sg.enh), "enter")
+				if _, match := m.explained(); !match.Entry.Deep {
+					t.Fatalf("%s: not a deep entry: %s", sg.name, match.Entry.ID)
+				}
+				out := m.View().Content
+				checkScreen(t, out, sz[0], sz[1])
+				golden.RequireEqual(t, []byte(out))
+			})
+		}
+	}
 }
