@@ -2,6 +2,7 @@ package model
 
 import (
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -110,9 +111,30 @@ type row struct {
 	total                   Counts
 	s                       series
 	last                    time.Time
+	cache                   viewCache[Row]
 }
 
+// viewCache keeps the view a snapshot made of a row, so the next snapshot
+// recomputes only rows that changed or whose windows moved: the cost of a
+// snapshot follows what happened since the last one, not the number of rows.
+type viewCache[T any] struct {
+	view  T
+	at    int64 // the bucket the view's windows end at
+	valid bool
+}
+
+func (c *viewCache[T]) get(nb int64) (T, bool) {
+	if c.valid && c.at == nb {
+		return c.view, true
+	}
+	var zero T
+	return zero, false
+}
+
+func (c *viewCache[T]) put(v T, nb int64) { c.view, c.at, c.valid = v, nb, true }
+
 func (r *row) add(ev *Event, hit bool) {
+	r.cache.valid = false
 	r.total.Add(ev.Outcome, 1)
 	r.s.add(ev.Time, ev.Outcome, hit)
 	if ev.Time.After(r.last) {
@@ -285,6 +307,8 @@ func (t *rowTable) get(key string, cl Classification) *row {
 	if len(t.rows) >= t.limit+t.limit/4 {
 		t.evict()
 	}
+	// The key may be a piece of a log line: keep a copy, not the line.
+	key = strings.Clone(key)
 	r := &row{key: key, provider: cl.Provider, platform: cl.Platform}
 	t.rows[key] = r
 	return r
@@ -304,6 +328,7 @@ func (t *rowTable) evict() {
 		}
 		return rows[i].total.Total() < rows[j].total.Total()
 	})
+	t.over.cache.valid = false
 	for _, r := range rows[:len(rows)-t.limit] {
 		t.over.total = t.over.total.Plus(r.total)
 		t.over.s.merge(&r.s)

@@ -244,3 +244,35 @@ func TestWatchTooFewToJudge(t *testing.T) {
 		t.Fatalf("verdict %v (%s)", v.Kind, v.Evidence)
 	}
 }
+
+// TestSnapshotCacheSeesChanges checks that cached row views are never
+// stale: new events, a moved window and evictions all show.
+func TestSnapshotCacheSeesChanges(t *testing.T) {
+	a := NewAggregator(Config{Limits: Limits{Domains: 4}})
+	add := func(at time.Duration, dom string) {
+		e := ev(at, Deferred, msRelay, "u@"+dom, 451, "4.7.0", "PRX4")
+		a.Add(&e)
+	}
+	add(0, "a.example")
+	s1 := a.Snapshot(t0)
+	add(time.Second, "a.example")
+	s2 := a.Snapshot(t0) // same bucket: only the changed row recomputed
+	if s1.Domains[0].Win[W1m].Deferred != 1 || s2.Domains[0].Win[W1m].Deferred != 2 || s2.Signatures[0].Total.Deferred != 2 {
+		t.Fatalf("cached view stale: %v then %v", s1.Domains[0].Win[W1m], s2.Domains[0].Win[W1m])
+	}
+	s3 := a.Snapshot(t0.Add(2 * time.Minute)) // the window moved on
+	if s3.Domains[0].Win[W1m].Deferred != 0 || s3.Domains[0].Win[W5m].Deferred != 2 {
+		t.Fatalf("window did not move: %+v", s3.Domains[0].Win)
+	}
+	for i := 0; i < 10; i++ {
+		add(2*time.Minute, fmt.Sprintf("d%d.example", i))
+	}
+	s4 := a.Snapshot(t0.Add(2 * time.Minute))
+	var sum int64
+	for _, d := range s4.Domains {
+		sum += d.Total.Deferred
+	}
+	if sum != 12 {
+		t.Fatalf("after evictions the domain rows hold %d deferrals, want 12", sum)
+	}
+}

@@ -4,7 +4,10 @@
 // no terminal, no Charm imports, and every clock is injected.
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Outcome is what one delivery attempt did for one recipient.
 type Outcome uint8
@@ -90,4 +93,16 @@ type Event struct {
 	Reply    Reply
 	// Raw is the log line the event came from, kept for samples.
 	Raw string
+}
+
+// Detach returns a copy of ev whose strings share no memory with the line
+// it was parsed from. Parsers hand out events whose fields are pieces of
+// one copy of the line; whatever keeps an event for long (expiry memory)
+// detaches it first, so that it keeps a few short strings, not the line.
+func (ev Event) Detach() Event {
+	c := strings.Clone
+	ev.MTA, ev.Host, ev.QueueID, ev.Recipient, ev.Domain = c(ev.MTA), c(ev.Host), c(ev.QueueID), c(ev.Recipient), c(ev.Domain)
+	ev.Relay, ev.RelayIP, ev.Identity, ev.Raw = c(ev.Relay), c(ev.RelayIP), c(ev.Identity), c(ev.Raw)
+	ev.Reply.Enhanced, ev.Reply.Text, ev.Reply.Command = c(ev.Reply.Enhanced), c(ev.Reply.Text), c(ev.Reply.Command)
+	return ev
 }

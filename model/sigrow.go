@@ -24,6 +24,7 @@ type sigRow struct {
 	idents      map[string]int64
 	samples     []string
 	example     string // one reply text as received
+	cache       viewCache[SigRow]
 }
 
 func (a *Aggregator) signature(ev *Event, cl Classification) *sigRow {
@@ -33,6 +34,7 @@ func (a *Aggregator) signature(ev *Event, cl Classification) *sigRow {
 		if len(a.sigs) >= a.limits.Signatures+a.limits.Signatures/4 {
 			a.evictSignatures()
 		}
+		k.Enhanced = strings.Clone(k.Enhanced)
 		r = newSigRow(k, cl.Platform, ev.Time)
 		a.sigs[k] = r
 	}
@@ -45,6 +47,7 @@ func newSigRow(k SigKey, platform string, first time.Time) *sigRow {
 }
 
 func (r *sigRow) add(ev *Event, dom, host string) {
+	r.cache.valid = false
 	r.total.Add(ev.Outcome, 1)
 	r.s.add(ev.Time, ev.Outcome, false)
 	if ev.Time.Before(r.first) {
@@ -66,7 +69,7 @@ func (r *sigRow) add(ev *Event, dom, host string) {
 		bump(r.idents, ev.Identity)
 	}
 	if r.example == "" {
-		r.example = ev.Reply.Text
+		r.example = strings.Clone(ev.Reply.Text)
 	}
 	if ev.Raw != "" {
 		if len(r.samples) < maxSamples {
@@ -81,8 +84,14 @@ func (r *sigRow) add(ev *Event, dom, host string) {
 // bump counts key in a map bounded by maxSigDomains; beyond it, counts go
 // to OverflowKey.
 func bump(m map[string]int64, key string) {
-	if _, ok := m[key]; !ok && len(m) >= maxSigDomains {
+	if _, ok := m[key]; ok {
+		m[key]++
+		return
+	}
+	if len(m) >= maxSigDomains {
 		key = OverflowKey
+	} else {
+		key = strings.Clone(key) // a piece of a log line: keep a copy
 	}
 	m[key]++
 }
@@ -102,6 +111,7 @@ func (a *Aggregator) evictSignatures() {
 		return rows[i].total.Total() < rows[j].total.Total()
 	})
 	o := a.sigOver
+	o.cache.valid = false
 	for _, r := range rows[:len(rows)-a.limits.Signatures] {
 		o.total = o.total.Plus(r.total)
 		o.s.merge(&r.s)

@@ -153,6 +153,9 @@ func SortRows(rows []Row, w Window) {
 }
 
 func (a *Aggregator) rowView(r *row, nb int64) Row {
+	if v, ok := r.cache.get(nb); ok {
+		return v
+	}
 	v := Row{Key: r.key, Provider: r.provider, Platform: r.platform, Total: r.total, LastSeen: r.last}
 	switch {
 	case r.key == r.provider:
@@ -161,10 +164,16 @@ func (a *Aggregator) rowView(r *row, nb int64) Row {
 		v.Name = r.key
 	}
 	r.s.windows(nb, &v.Win, &v.Trend)
+	r.cache.put(v, nb)
 	return v
 }
 
+// sigView views a signature. Its slices may be shared with earlier
+// snapshots: snapshots are read-only.
 func (a *Aggregator) sigView(r *sigRow, nb int64) SigRow {
+	if v, ok := r.cache.get(nb); ok {
+		return v
+	}
 	v := SigRow{Key: r.key, ProviderName: a.cls.Name(r.key.Provider), Platform: r.platform, Total: r.total,
 		First: r.first, Last: r.last, Example: r.example}
 	r.s.windows(nb, &v.Win, &v.Trend)
@@ -173,5 +182,6 @@ func (a *Aggregator) sigView(r *sigRow, nb int64) SigRow {
 	v.Hosts = topOf(r.hosts)
 	v.Identities = topOf(r.idents)
 	v.Samples = append([]string(nil), r.samples...)
+	r.cache.put(v, nb)
 	return v
 }

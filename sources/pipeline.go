@@ -27,8 +27,11 @@ type Options struct {
 	FromStart bool
 	// Stdin is read for "-" (default os.Stdin).
 	Stdin io.Reader
-	// Interval is the time between published snapshots (default 250ms).
-	Interval time.Duration
+	// Interval is the shortest time between published snapshots (default
+	// 100ms): new data is on screen within about Interval. With nothing
+	// new, a snapshot still goes out every IdleInterval (default 1s) so
+	// the clock and windows move on.
+	Interval, IdleInterval time.Duration
 	// Now is the wall clock (default time.Now).
 	Now func() time.Time
 	// Aggregator configures the model.
@@ -46,7 +49,10 @@ func (o *Options) defaults() {
 		o.Stdin = os.Stdin
 	}
 	if o.Interval <= 0 {
-		o.Interval = 250 * time.Millisecond
+		o.Interval = 100 * time.Millisecond
+	}
+	if o.IdleInterval <= 0 {
+		o.IdleInterval = time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -57,10 +63,11 @@ func (o *Options) defaults() {
 //
 // Each input has a reader goroutine (the follower, or a one-shot reader)
 // and a parser goroutine that turns chunks of lines into model.Batches.
-// One goroutine owns the aggregator: it adds batches as they come and,
-// every Interval, publishes an immutable Snapshot into a one-slot
-// channel, replacing one the consumer has not taken yet. The dashboard
-// therefore never sees more than a few snapshots a second however fast
+// One goroutine owns the aggregator: it adds batches as they come and
+// publishes an immutable Snapshot into a one-slot channel, replacing one
+// the consumer has not taken yet: within Interval of new data (so a line
+// is on screen in about that time), else every IdleInterval. The
+// dashboard never sees more than ten snapshots a second however fast
 // lines arrive, and a slow dashboard never slows the readers.
 type Pipeline struct {
 	opt     Options
@@ -172,8 +179,11 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 	}
 	var events int64
 	var ticks []tickCount
+	dirty := true
+	var lastPub time.Time
 	publish := func() {
 		now := p.opt.Now()
+		dirty, lastPub = false, now
 		ticks = append(ticks, tickCount{now, events})
 		events = 0
 		for len(ticks) > 1 && now.Sub(ticks[0].at) > rateSpan {
@@ -201,8 +211,11 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 		case b := <-p.batches:
 			p.agg.AddBatch(&b)
 			events += int64(len(b.Events))
+			dirty = true
 		case <-tick.C:
-			publish()
+			if dirty || p.opt.Now().Sub(lastPub) >= p.opt.IdleInterval {
+				publish()
+			}
 		case <-readersDone:
 			// Drain what the parsers sent before they finished.
 			for {

@@ -266,7 +266,17 @@ func (f *Follower) read(src *source, emit func(Chunk)) (int64, error) {
 			src.remember(p)
 			src.off += int64(n)
 			total += int64(n)
-			f.split.write(p, emit)
+			if n == len(f.rbuf) {
+				// Reading through a backlog: let the chunks keep this
+				// buffer (no copy) and read the rest in bulk.
+				f.split.writeOwned(p, emit)
+				f.rbuf = make([]byte, bulkRead)
+			} else {
+				f.split.write(p, emit)
+				if len(f.rbuf) > readSize {
+					f.rbuf = make([]byte, readSize)
+				}
+			}
 			f.progress(src.off)
 		}
 		if err == io.EOF || (n == 0 && err == nil) {

@@ -25,6 +25,10 @@ const (
 	chunkBytes = 1 << 20
 	// keepPart is the largest line buffer kept for reuse after a long line.
 	keepPart = 64 << 10
+	// bulkRead is the size of one read when reading a file through (the
+	// one-shot readers): such reads go into fresh buffers the chunks keep,
+	// so lines are not copied.
+	bulkRead = 1 << 20
 )
 
 // splitter cuts a byte stream into lines and batches them into chunks.
@@ -51,11 +55,13 @@ type splitter struct {
 	part    []byte
 	discard bool // part is full and the rest of its line is being dropped
 
-	hint  int    // bytes left in the current write, to size a new chunk
-	buf   []byte // line bytes of the chunk being filled, without newlines
-	ends  []int  // end offset in buf of each line
-	trunc int    // lines cut in the chunk being filled
-	lines int64  // lines delivered in total
+	hint  int      // bytes left in the current write, to size copy space
+	owned bool     // the current write's buffer may be kept by chunks
+	buf   []byte   // copy space for lines that do not lie whole in an owned buffer
+	out   [][]byte // lines of the chunk being filled
+	size  int      // bytes in out
+	trunc int      // lines cut in the chunk being filled
+	lines int64    // lines delivered in total
 }
 
 func newSplitter(source string, opt Options) *splitter {
@@ -63,7 +69,21 @@ func newSplitter(source string, opt Options) *splitter {
 }
 
 // write splits p into lines; complete chunks go to emit as they fill.
+// The lines are copied: the caller may reuse p.
 func (s *splitter) write(p []byte, emit func(Chunk)) {
+	s.owned = false
+	s.split(p, emit)
+}
+
+// writeOwned is write for a buffer the caller will never touch again:
+// lines that lie whole in p are handed out as slices of it, not copied.
+func (s *splitter) writeOwned(p []byte, emit func(Chunk)) {
+	s.owned = true
+	s.split(p, emit)
+	s.owned = false
+}
+
+func (s *splitter) split(p []byte, emit func(Chunk)) {
 	for {
 		s.hint = len(p)
 		i := bytes.IndexByte(p, '\n')
@@ -95,10 +115,10 @@ func (s *splitter) line(p []byte, emit func(Chunk)) {
 		s.reset()
 		return
 	}
-	l := p
+	l, copied := p, false
 	if len(s.part) > 0 || s.discard {
 		s.hold(p)
-		l = s.part
+		l, copied = s.part, true
 	}
 	cut := s.discard || len(l) > s.maxLine+1
 	if !cut {
@@ -110,7 +130,7 @@ func (s *splitter) line(p []byte, emit func(Chunk)) {
 	if cut {
 		l = l[:s.maxLine]
 	}
-	s.add(l, cut, emit)
+	s.add(l, cut, copied || !s.owned, emit)
 	s.reset()
 }
 
@@ -122,41 +142,48 @@ func (s *splitter) reset() {
 	}
 }
 
-// add appends one finished line to the chunk being filled.
-func (s *splitter) add(l []byte, cut bool, emit func(Chunk)) {
+// add appends one finished line to the chunk being filled; mustCopy says
+// l lies in memory that will change (part, or a caller's read buffer).
+func (s *splitter) add(l []byte, cut, mustCopy bool, emit func(Chunk)) {
 	if s.skip != nil {
 		if s.skip(l) {
 			return
 		}
 		s.skip = nil
 	}
-	if s.buf == nil {
-		s.buf = make([]byte, 0, min(max(s.hint, 512), chunkBytes))
+	if mustCopy {
+		l = s.save(l)
 	}
-	s.buf = append(s.buf, l...)
-	s.ends = append(s.ends, len(s.buf))
+	s.out = append(s.out, l[:len(l):len(l)])
+	s.size += len(l)
 	if cut {
 		s.trunc++
 	}
-	if len(s.ends) >= s.chunkLines || len(s.buf) >= chunkBytes {
+	if len(s.out) >= s.chunkLines || s.size >= chunkBytes {
 		s.flush(emit)
 	}
 }
 
+// save copies l into the copy space. Bytes once written there are never
+// written again (a full copy space is replaced, not reused), so every
+// chunk's lines stay valid for as long as the chunk is kept.
+func (s *splitter) save(l []byte) []byte {
+	if cap(s.buf)-len(s.buf) < len(l) {
+		s.buf = make([]byte, 0, max(len(l), min(max(2*s.hint, 4096), chunkBytes)))
+	}
+	start := len(s.buf)
+	s.buf = append(s.buf, l...)
+	return s.buf[start:len(s.buf):len(s.buf)]
+}
+
 // flush sends the lines gathered so far, if any, as one chunk.
 func (s *splitter) flush(emit func(Chunk)) {
-	if len(s.ends) == 0 {
+	if len(s.out) == 0 {
 		return
 	}
-	lines := make([][]byte, len(s.ends))
-	start := 0
-	for i, end := range s.ends {
-		lines[i] = s.buf[start:end:end]
-		start = end
-	}
-	c := Chunk{Source: s.source, Lines: lines, Truncated: s.trunc}
-	s.lines += int64(len(lines))
-	s.buf, s.ends, s.trunc = nil, s.ends[:0], 0
+	c := Chunk{Source: s.source, Lines: s.out, Truncated: s.trunc}
+	s.lines += int64(len(s.out))
+	s.out, s.size, s.trunc = nil, 0, 0
 	emit(c)
 }
 

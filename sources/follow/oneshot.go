@@ -49,15 +49,24 @@ func readAll(ctx context.Context, r io.Reader, name string, opt Options, out cha
 		case <-ctx.Done():
 		}
 	}
-	buf := make([]byte, readSize)
+	// Large reads go into fresh buffers that the chunks keep, so lines are
+	// not copied; small ones (a trickling pipe) are copied out of a reused
+	// buffer, so a few bytes never hold a megabyte.
+	buf := make([]byte, bulkRead)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		n, err := r.Read(buf)
 		if n > 0 {
-			s.write(buf[:n], emit)
-			if n < len(buf) {
+			full := n == len(buf)
+			if n >= readSize {
+				s.writeOwned(buf[:n], emit)
+				buf = make([]byte, bulkRead)
+			} else {
+				s.write(buf[:n], emit)
+			}
+			if !full {
 				// A short read: a pipe with nothing more for now.
 				// Pass on what is complete rather than wait.
 				s.flush(emit)

@@ -56,7 +56,7 @@ func (p *Parser) PendingDropped() int64 { return p.pending.dropped }
 // Parse reads one line (without its newline), appends the events it holds
 // to out and says what kind of line it was.
 func (p *Parser) Parse(raw []byte, out []model.Event) ([]model.Event, LineKind) {
-	if len(bytes.TrimSpace(raw)) == 0 {
+	if blank(raw) {
 		return out, Blank
 	}
 	h, ok := p.Syslog.Parse(raw)
@@ -146,4 +146,15 @@ func queueID(msg []byte) ([]byte, []byte, bool) {
 		return nil, nil, false
 	}
 	return msg[:i], msg[i+2:], true
+}
+
+// blank reports an empty or white-space-only line; a line that starts with
+// anything else is not (the common case costs one comparison).
+func blank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f' {
+			return false
+		}
+	}
+	return true
 }

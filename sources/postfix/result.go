@@ -80,7 +80,7 @@ func (p *Parser) result(h syslog.Header, daemon string, qid, rest, line []byte, 
 	if !ok {
 		return out
 	}
-	ev := model.Event{Time: h.Time, MTA: p.mta(), Host: string(h.Host), QueueID: string(qid)}
+	var ev model.Event
 	switch string(f.status) {
 	case "sent":
 		ev.Outcome = model.Sent
@@ -95,14 +95,18 @@ func (p *Parser) result(h syslog.Header, daemon string, qid, rest, line []byte, 
 	default:
 		return out
 	}
-	ev.Recipient = string(f.to)
+	// One copy of the line per event; every field is a piece of it.
+	v := view{line: line, raw: string(line)}
+	ev.Time, ev.MTA, ev.Raw = h.Time, p.mta(), v.raw
+	ev.Host, ev.QueueID = v.of(h.Host), v.of(qid)
+	ev.Recipient = v.of(f.to)
 	ev.Domain = domainOf(ev.Recipient)
-	relayHost, relayIP := splitHostIP(f.relay)
-	text, cmd := model.SplitCommand(string(f.text))
+	relayHost, relayIP := v.hostIP(f.relay)
+	text, cmd := model.SplitCommand(v.of(f.text))
 	reply, textHost, textIP := replyOf(text)
 	reply.Command = cmd
 	if reply.Enhanced == "" && model.EnhancedLen(string(f.dsn)) == len(f.dsn) {
-		reply.Enhanced = string(f.dsn)
+		reply.Enhanced = v.of(f.dsn)
 	}
 	ev.Reply = reply
 	switch {
@@ -118,9 +122,43 @@ func (p *Parser) result(h syslog.Header, daemon string, qid, rest, line []byte, 
 	if ev.Kind == model.Delivery && isLoopback(relayHost, relayIP) {
 		ev.Kind = model.Internal
 	}
-	ev.Raw = string(line)
-	p.track(ev)
+	p.track(&ev)
 	return append(out, ev)
+}
+
+// view turns pieces of a line into pieces of one string copy of it, so
+// an event costs one allocation however many fields it has.
+type view struct {
+	line []byte
+	raw  string
+}
+
+// of returns b as a piece of raw when b lies in line (as every field
+// splitResult returns does), else as a copy.
+func (v view) of(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	// A subslice of line shares its array: its offset is the capacity
+	// it lost. Checked by address, so a foreign slice is copied instead.
+	off := cap(v.line) - cap(b)
+	if off >= 0 && off+len(b) <= len(v.line) && &v.line[off] == &b[0] {
+		return v.raw[off : off+len(b)]
+	}
+	return string(b)
+}
+
+// hostIP is splitHostIP for a piece of the line.
+func (v view) hostIP(b []byte) (string, string) {
+	o := bytes.IndexByte(b, '[')
+	if o < 0 {
+		return v.of(b), ""
+	}
+	c := bytes.IndexByte(b[o:], ']')
+	if c < 0 {
+		return v.of(b[:o]), ""
+	}
+	return v.of(b[:o]), v.of(b[o+1 : o+c])
 }
 
 func (p *Parser) mta() string {
@@ -131,15 +169,18 @@ func (p *Parser) mta() string {
 }
 
 // track remembers deferred recipients per queue id and forgets them once a
-// later attempt sent or bounced them.
-func (p *Parser) track(ev model.Event) {
+// later attempt sent or bounced them. What it keeps is detached from the
+// line (Event.Detach), so the memory holds a few short strings per
+// recipient, not whole lines.
+func (p *Parser) track(ev *model.Event) {
 	if ev.Kind != model.Delivery {
 		return
 	}
 	switch ev.Outcome {
 	case model.Deferred:
-		ev.Raw = ""
-		p.pending.defer_(ev)
+		kept := *ev
+		kept.Raw = ""
+		p.pending.defer_(kept.Detach())
 	case model.Sent, model.Bounced:
 		p.pending.done(ev.QueueID, ev.Recipient)
 	}
