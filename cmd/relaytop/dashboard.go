@@ -76,7 +76,10 @@ func dashboard(ctx context.Context, specs []sources.Spec, sopt sources.Options, 
 		select {
 		case err := <-p.Failed():
 			failed <- err
-			prog.Kill()
+			// Quit, not Kill: the message waits for the program's event
+			// loop, so a failure during start-up cannot interrupt the
+			// terminal's setup and leave it raw.
+			prog.Quit()
 		case <-ctx.Done():
 		}
 	}()

@@ -18,7 +18,7 @@ import (
 
 const demoUsage = `relaytop demo — a simulated bulk campaign on a Postfix relay
 
-  relaytop demo [--speed X] [--seed S]
+  relaytop demo [--mta postfix|exim|pmta|kumo] [--speed X] [--seed S]
       writes a Postfix log into a temporary file in real time (ten minutes of
       history first) and shows it through the real follower, parser and
       dashboard: Microsoft 365 and Outlook.com, Gmail and Workspace,
@@ -26,7 +26,7 @@ const demoUsage = `relaytop demo — a simulated bulk campaign on a Postfix rela
       crosses 10% within two minutes and later recovers; Yahoo TSS04; Gmail
       421-4.7.0; 5.1.1 bounces; connection timeouts; expiries.
 
-  relaytop demo --write FILE --lines N [--seed S] [--json]
+  relaytop demo --write FILE --lines N [--mta M] [--seed S] [--json]
       writes a finished log of N lines instead, and prints what it wrote
       (totals per outcome, per provider, Microsoft 451 4.7.0 deferrals).
 `
@@ -40,7 +40,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	seed := fs.Int64("seed", 1, "random seed: the same seed writes the same log")
 	asJSON := fs.Bool("json", false, "with --write, print the summary as JSON")
 	speed := fs.Float64("speed", 1, "simulated seconds per real second")
-	mta := fs.String("mta", "postfix", "log format to simulate (postfix)")
+	mta := fs.String("mta", "postfix", "log format to simulate: postfix, exim, pmta or kumo")
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -48,11 +48,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil || len(pos) > 0 {
 		return errUsage
 	}
-	if *mta != "postfix" {
-		return fmt.Errorf("--mta %q: only postfix is simulated so far", *mta)
+	format, err := demo.ParseMTA(*mta)
+	if err != nil {
+		return fmt.Errorf("--mta: %w", err)
 	}
 	if *write != "" {
-		return demoWrite(*write, *lines, *seed, *asJSON, stdout)
+		return demoWrite(*write, *lines, demo.Config{Seed: *seed, MTA: format}, *asJSON, stdout)
 	}
 	win, theme, err := vf.resolve()
 	if err != nil {
@@ -75,14 +76,14 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan error, 1)
-	cfg := demo.Config{Seed: *seed, Start: time.Now()}
+	cfg := demo.Config{Seed: *seed, Start: time.Now(), MTA: format}
 	go func() {
 		_, err := demo.Live(ctx, f, cfg, *speed)
 		done <- err
 	}()
 	err = dashboard(ctx, []sources.Spec{{Path: path, Kind: sources.FileInput}},
 		sources.Options{FromStart: true},
-		tui.Options{Window: win, Theme: theme, Title: "demo"})
+		tui.Options{Window: win, Theme: theme, Title: "demo " + format.String()})
 	cancel()
 	if werr := <-done; werr != nil && !errors.Is(werr, context.Canceled) && err == nil {
 		err = werr
@@ -90,7 +91,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return err
 }
 
-func demoWrite(path string, lines int, seed int64, asJSON bool, stdout io.Writer) error {
+func demoWrite(path string, lines int, cfg demo.Config, asJSON bool, stdout io.Writer) error {
 	if lines <= 0 {
 		return fmt.Errorf("--lines %d: want a positive number", lines)
 	}
@@ -100,8 +101,8 @@ func demoWrite(path string, lines int, seed int64, asJSON bool, stdout io.Writer
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	// A fixed start keeps the output a function of the seed alone.
-	start := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.Local)
-	sum, err := demo.Write(bw, demo.Config{Seed: seed, Start: start}, lines)
+	cfg.Start = time.Date(2026, time.March, 2, 9, 0, 0, 0, time.Local)
+	sum, err := demo.Write(bw, cfg, lines)
 	if err == nil {
 		err = bw.Flush()
 	}

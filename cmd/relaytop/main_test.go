@@ -27,17 +27,22 @@ func runCmd(t *testing.T, args ...string) string {
 // per provider, and the Microsoft 451 4.7.0 deferrals.
 func TestDemoRoundTrip(t *testing.T) {
 	for _, c := range []struct {
+		mta   string
 		lines int
 		seed  string
-	}{{20000, "1"}, {250000, "7"}} {
+	}{{"postfix", 20000, "1"}, {"postfix", 250000, "7"}, {"exim", 20000, "2"}, {"exim", 150000, "3"},
+		{"pmta", 20000, "4"}, {"pmta", 150000, "5"}, {"kumo", 20000, "6"}, {"kumo", 60000, "8"}} {
 		path := filepath.Join(t.TempDir(), "mail.log")
 		var wrote demo.Summary
-		if err := json.Unmarshal([]byte(runCmd(t, "demo", "--write", path, "--lines", strconv.Itoa(c.lines), "--seed", c.seed, "--json")), &wrote); err != nil {
+		if err := json.Unmarshal([]byte(runCmd(t, "demo", "--write", path, "--mta", c.mta, "--lines", strconv.Itoa(c.lines), "--seed", c.seed, "--json")), &wrote); err != nil {
 			t.Fatal(err)
 		}
 		var rep model.Report
 		if err := json.Unmarshal([]byte(runCmd(t, "report", "--json", path)), &rep); err != nil {
 			t.Fatal(err)
+		}
+		if len(rep.MTAs) != 1 || rep.MTAs[0].MTA != c.mta {
+			t.Errorf("%s: detected %+v", c.mta, rep.MTAs)
 		}
 		if rep.Lines != wrote.Lines || rep.Unparsed != 0 {
 			t.Errorf("lines %d (unparsed %d), wrote %d", rep.Lines, rep.Unparsed, wrote.Lines)

@@ -10,7 +10,9 @@ func (s *Sim) newCampaignMsg(web bool) int32 {
 	mi := s.allocMsg(mkCampaign)
 	m := &s.msgs[mi]
 	m.mid = mix(m.seq ^ s.msalt)
-	m.filtered = web
+	m.ident = uint8((m.mid >> 40) % uint64(numIdents))
+	m.web = web
+	m.filtered = web && s.mta.hops()
 	switch u := s.rng.Float64(); {
 	case u < 0.85:
 		m.nrcpt = 1
@@ -47,6 +49,7 @@ func (s *Sim) cloneMsg(p int32) int32 {
 	mi := s.allocMsg(mkCampaign)
 	m, pm := &s.msgs[mi], &s.msgs[p]
 	m.mid = pm.mid
+	m.ident = pm.ident
 	m.nrcpt = pm.nrcpt
 	m.size = pm.size + 700
 	m.parent = p
@@ -186,7 +189,7 @@ func (s *Sim) startAttempt(mi int32) {
 			s.chooseRelay(d, r)
 			r.c = int32(s.between(60, 900))
 			r.d = int32(s.between(80, 1500))
-			if s.chance(tlsShare) {
+			if s.chance(tlsShare) && s.mta == Postfix {
 				r.hasTLSLine = true
 				s.push(s.now+int64(r.b+r.c), evTLS, mi, i)
 			}
@@ -223,41 +226,45 @@ func (s *Sim) chooseRelay(d *domain, r *recipient) {
 	}
 }
 
-// appendRelay appends "host[address]" of the attempt's relay.
-func (s *Sim) appendRelay(b []byte, d *domain, r *recipient) []byte {
-	var ip [4]byte
+// relayHost returns the MX host an attempt reached.
+func relayHost(d *domain, r *recipient) string {
+	switch d.kind {
+	case kindGmail:
+		return gmailMX[r.relay]
+	case kindWorkspace:
+		return workspaceMX[r.relay]
+	case kindYahoo:
+		return yahooMX[r.relay]
+	case kindAOL:
+		return aolMX
+	case kindApple:
+		return appleMX[r.relay]
+	}
+	return d.mx
+}
+
+// relayIP returns the address an attempt reached.
+func relayIP(d *domain, r *recipient) [4]byte {
+	var p [3]byte
 	switch d.kind {
 	case kindM365, kindOutlook:
-		b = append(b, d.mx...)
-		ip = [4]byte{d.ip[0], d.ip[1], r.ipThird, r.ipLast}
-	case kindGmail:
-		b = append(b, gmailMX[r.relay]...)
-	case kindWorkspace:
-		b = append(b, workspaceMX[r.relay]...)
-	case kindYahoo:
-		b = append(b, yahooMX[r.relay]...)
-	case kindAOL:
-		b = append(b, aolMX...)
-	case kindApple:
-		b = append(b, appleMX[r.relay]...)
-	default:
-		b = append(b, d.mx...)
-		ip = d.ip
-	}
-	switch d.kind {
+		return [4]byte{d.ip[0], d.ip[1], r.ipThird, r.ipLast}
 	case kindGmail, kindWorkspace:
-		p := googleIPs[r.ipThird]
-		ip = [4]byte{p[0], p[1], p[2], r.ipLast}
+		p = googleIPs[r.ipThird]
 	case kindYahoo, kindAOL:
-		p := yahooIPs[r.ipThird]
-		ip = [4]byte{p[0], p[1], p[2], r.ipLast}
+		p = yahooIPs[r.ipThird]
 	case kindApple:
-		p := appleIPs[r.ipThird]
-		ip = [4]byte{p[0], p[1], p[2], r.ipLast}
+		p = appleIPs[r.ipThird]
+	default:
+		return d.ip
 	}
-	b = append(b, '[')
-	b = appendIP(b, ip[0], ip[1], ip[2], ip[3])
-	return append(b, ']')
+	return [4]byte{p[0], p[1], p[2], r.ipLast}
+}
+
+// appendRelay appends "host[address]" of the attempt's relay.
+func (s *Sim) appendRelay(b []byte, d *domain, r *recipient) []byte {
+	b = append(append(b, relayHost(d, r)...), '[')
+	return append(appendIP4(b, relayIP(d, r)), ']')
 }
 
 func (s *Sim) onTLS(b []byte, mi int32, ri uint8) []byte {
@@ -277,11 +284,17 @@ func (s *Sim) onTLS(b []byte, mi int32, ri uint8) []byte {
 func (s *Sim) onConnTimeout(b []byte, mi int32, ri uint8) []byte {
 	r := &s.msgs[mi].rcpt[ri]
 	d := &s.doms[r.dom]
-	b = s.prefix(b, "smtp", r.pid)
-	b = s.appendConnectTimeout(b, d)
+	switch s.mta {
+	case Postfix:
+		b = s.prefix(b, "smtp", r.pid)
+		b = append(s.appendConnectTimeout(b, d), '\n')
+	case Exim:
+		b = s.eximHost(s.eximHead(b, mi), d.mx, d.ip)
+		b = append(b, " Connection timed out\n"...)
+	}
 	d.suspended = s.now + RetryFirst.Milliseconds()
 	s.push(s.now, evResult, mi, ri)
-	return append(b, '\n')
+	return b
 }
 
 // appendConnectTimeout appends "connect to mx[ip]:25: Connection timed out".

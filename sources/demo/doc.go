@@ -1,9 +1,11 @@
 // Package demo simulates a bulk-mail campaign and writes it as a realistic
-// Postfix syslog log, for `relaytop demo` (a live log the dashboard follows
-// through the real follower and parser) and for tests and benchmarks (a
-// finished log plus a Summary of exactly what it holds).
+// mail log, for `relaytop demo` (a live log the dashboard follows through
+// the real follower and parser) and for tests and benchmarks (a finished
+// log plus a Summary of exactly what it holds). The log is Postfix's by
+// default; Config.MTA writes the same campaign as an Exim main log, a
+// PowerMTA accounting file or KumoMTA JSON log records instead (see MTA).
 //
-// The log is what one Postfix host, mx1, writes while a campaign
+// The Postfix log is what one Postfix host, mx1, writes while a campaign
 // application submits newsletters over SMTP: smtpd connect / client= /
 // disconnect, cleanup message-id=, qmgr "from=... (queue active)", one
 // smtp result line per recipient per attempt, qmgr "removed". Around those
@@ -28,5 +30,8 @@
 // Yahoo answers TSS04 all along, Gmail rate-limits in a burst at t=+5m.
 //
 // Everything is a deterministic function of Config: one seeded generator
-// drives an event queue in which every event writes exactly one line.
+// drives an event queue in which every event writes at most one line (for
+// Postfix exactly one). The other MTAs log fewer of the steps (no queue
+// manager, no submission sessions), so the same seed gives the same story
+// but not the same recipients in each format.
 package demo

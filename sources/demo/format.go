@@ -13,6 +13,8 @@ type stamper struct {
 	syslog  [16]byte // "Nov 27 16:40:01 " in loc, day space-padded
 	iso     [19]byte // "2026-11-27T16:40:01" in UTC
 	compact [14]byte // "20261127164001" in loc
+	ymd     [20]byte // "2026-11-27 16:40:01 " in loc (Exim, PowerMTA)
+	zone    [5]byte  // "+0000", loc's offset at that time
 }
 
 const monthNames = "JanFebMarAprMayJunJulAugSepOctNovDec"
@@ -47,6 +49,17 @@ func (st *stamper) at(sec int64) {
 	c = append2(append2(strconv.AppendInt(c, int64(y), 10), int(mo)), d)
 	c = appendClock(c, h, mi, se, 0)
 	_ = c
+	l := st.ymd[:0]
+	l = append2(append(append2(append(strconv.AppendInt(l, int64(y), 10), '-'), int(mo)), '-'), d)
+	l = append(appendClock(append(l, ' '), h, mi, se, ':'), ' ')
+	_ = l
+	_, off := t.Zone()
+	st.zone[0] = '+'
+	if off < 0 {
+		st.zone[0], off = '-', -off
+	}
+	z := append2(append2(st.zone[:1], off/3600), off/60%60)
+	_ = z
 	u := t.UTC()
 	y, mo, d = u.Date()
 	h, mi, se = u.Clock()
@@ -136,6 +149,9 @@ func appendIP(b []byte, a, c, d, e byte) []byte {
 	b = append(b, '.')
 	return strconv.AppendUint(b, uint64(e), 10)
 }
+
+// appendIP4 appends a dotted IPv4 address.
+func appendIP4(b []byte, ip [4]byte) []byte { return appendIP(b, ip[0], ip[1], ip[2], ip[3]) }
 
 // appendDelay appends a duration in ms the way Postfix logs delays: whole
 // seconds from 10 s up, else two significant digits, trailing zeros cut,

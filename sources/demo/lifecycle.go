@@ -45,21 +45,33 @@ func (s *Sim) handle(b []byte, e event) []byte {
 	case evBounce:
 		return s.onBounce(b, e.id)
 	case evExpire:
+		if s.mta != Postfix {
+			return s.onExpireRcpt(b, e.id, e.r)
+		}
 		return s.onExpire(b, e.id)
 	case evRemoved:
-		b = append(s.prefixQ(b, "qmgr", s.pids.qmgr, e.id), "removed\n"...)
+		switch s.mta {
+		case Postfix:
+			b = append(s.prefixQ(b, "qmgr", s.pids.qmgr, e.id), "removed\n"...)
+		case Exim:
+			b = append(s.eximHead(b, e.id), "Completed\n"...)
+		}
 		s.freeMsg(e.id)
 		return b
 	case evProbe:
 		return s.onProbe(b)
+	case evRecv:
+		return s.appendReception(b, e.id, e.r)
 	}
 	panic("demo: unknown event kind " + strconv.Itoa(int(e.kind)))
 }
 
 func (s *Sim) onConnect(b []byte, si int32) []byte {
 	ss := &s.sess[si]
-	b = s.prefix(b, "smtpd", ss.pid)
-	b = append(append(append(b, "connect from "...), clientNames[ss.client]...), '\n')
+	if s.mta == Postfix {
+		b = s.prefix(b, "smtpd", ss.pid)
+		b = append(append(append(b, "connect from "...), clientNames[ss.client]...), '\n')
+	}
 	if ss.client != clientLocal {
 		// The campaign's arrival process: schedule the next connection.
 		rate := s.msgPerSec * arrivalRate(s.now-s.start) * s.steer()
@@ -94,8 +106,10 @@ func (s *Sim) onClient(b []byte, si int32) []byte {
 	} else {
 		mi = s.newCampaignMsg(ss.client == clientWeb)
 	}
-	b = s.prefixQ(b, "smtpd", ss.pid, mi)
-	b = append(append(append(b, "client="...), clientNames[ss.client]...), '\n')
+	if s.mta == Postfix {
+		b = s.prefixQ(b, "smtpd", ss.pid, mi)
+		b = append(append(append(b, "client="...), clientNames[ss.client]...), '\n')
+	}
 	ss.left--
 	ss.msgs++
 	ss.rcpts += int16(s.msgs[mi].nrcpt)
@@ -110,23 +124,36 @@ func (s *Sim) onClient(b []byte, si int32) []byte {
 
 func (s *Sim) onDisconnect(b []byte, si int32) []byte {
 	ss := s.sess[si]
+	s.sfree = append(s.sfree, si)
+	s.pids.smtpd = append(s.pids.smtpd, ss.pid)
+	if s.mta != Postfix {
+		return b
+	}
 	b = s.prefix(b, "smtpd", ss.pid)
 	b = append(append(b, "disconnect from "...), clientNames[ss.client]...)
 	b = strconv.AppendInt(append(b, " ehlo=1 mail="...), int64(ss.msgs), 10)
 	b = strconv.AppendInt(append(b, " rcpt="...), int64(ss.rcpts), 10)
 	b = strconv.AppendInt(append(b, " data="...), int64(ss.msgs), 10)
 	b = strconv.AppendInt(append(b, " quit=1 commands="...), int64(2+2*ss.msgs+ss.rcpts), 10)
-	s.sfree = append(s.sfree, si)
-	s.pids.smtpd = append(s.pids.smtpd, ss.pid)
 	return append(b, '\n')
 }
 
 func (s *Sim) onCleanup(b []byte, mi int32) []byte {
 	m := &s.msgs[mi]
-	b = s.prefixQ(b, "cleanup", s.pidOf(s.pids.cleanup), mi)
-	b = append(b, "message-id=<nl2611."...)
-	b = appendHex(b, m.mid, 16, hexLower)
-	b = append(b, "@mailer.example.com>\n"...)
+	switch s.mta {
+	case Postfix:
+		b = s.prefixQ(b, "cleanup", s.pidOf(s.pids.cleanup), mi)
+		b = append(b, "message-id=<nl2611."...)
+		b = appendHex(b, m.mid, 16, hexLower)
+		b = append(b, "@mailer.example.com>\n"...)
+	case Exim:
+		b = s.eximArrival(b, mi)
+	default:
+		b = s.appendReception(b, mi, 0)
+		for r := uint8(1); r < m.nrcpt; r++ {
+			s.push(s.now, evRecv, mi, r)
+		}
+	}
 	next := s.now + s.between(1, 15)
 	if p := m.parent; p >= 0 {
 		// The content filter answers its client once the copy is queued.
@@ -143,6 +170,22 @@ func (s *Sim) onCleanup(b []byte, mi int32) []byte {
 
 func (s *Sim) onQmgr(b []byte, mi int32) []byte {
 	m := &s.msgs[mi]
+	if s.mta == Postfix {
+		b = s.qmgrLine(b, mi)
+	}
+	if m.filtered && m.attempt == 0 {
+		m.attempt = 1
+		m.pending = m.nrcpt
+		s.push(s.now+s.between(100, 600), evConnect, s.newSession(clientLocal, mi), 0)
+		return b
+	}
+	s.startAttempt(mi)
+	return b
+}
+
+// qmgrLine appends qmgr's "from=<...>, size=N, nrcpt=N (queue active)".
+func (s *Sim) qmgrLine(b []byte, mi int32) []byte {
+	m := &s.msgs[mi]
 	b = s.prefixQ(b, "qmgr", s.pids.qmgr, mi)
 	switch m.kind {
 	case mkNDR:
@@ -154,21 +197,17 @@ func (s *Sim) onQmgr(b []byte, mi int32) []byte {
 	}
 	b = strconv.AppendInt(append(b, ", size="...), int64(m.size), 10)
 	b = strconv.AppendInt(append(b, ", nrcpt="...), int64(m.nrcpt), 10)
-	b = append(b, " (queue active)\n"...)
-	if m.filtered && m.attempt == 0 {
-		m.attempt = 1
-		m.pending = m.nrcpt
-		s.push(s.now+s.between(100, 600), evConnect, s.newSession(clientLocal, mi), 0)
-		return b
-	}
-	s.startAttempt(mi)
-	return b
+	return append(b, " (queue active)\n"...)
 }
 
 // onHop writes the content filter's acceptance of a filtered message.
 func (s *Sim) onHop(b []byte, mi int32, ri uint8) []byte {
 	m := &s.msgs[mi]
 	r := &m.rcpt[ri]
+	if s.mta == Exim {
+		b = s.eximHop(b, mi, ri)
+		return s.afterHop(b, mi)
+	}
 	// One smtp process delivers all recipients of the hop.
 	b = s.prefixQ(b, "smtp", s.pids.smtp[m.seq%uint64(len(s.pids.smtp))], mi)
 	b = s.appendRcpt(append(b, "to=<"...), r)
@@ -180,6 +219,12 @@ func (s *Sim) onHop(b []byte, mi int32, ri uint8) []byte {
 	b = append(b, ", dsn=2.0.0, status=sent (250 2.0.0 from MTA(smtp:[127.0.0.1]:10025): 250 2.0.0 Ok: queued as "...)
 	b = s.appendQID(b, s.msgs[m.link].seq)
 	b = append(b, ")\n"...)
+	return s.afterHop(b, mi)
+}
+
+// afterHop counts a hop and removes the message after its last one.
+func (s *Sim) afterHop(b []byte, mi int32) []byte {
+	m := &s.msgs[mi]
 	s.internal++
 	m.pending--
 	if m.pending == 0 {
@@ -195,8 +240,12 @@ func (s *Sim) onNDRCleanup(b []byte, mi int32) []byte {
 	nm.size = int32(3000 + s.rng.IntN(4000))
 	nm.rcpt[0].route = routeLocal
 	s.msgs[mi].link = n
-	b = s.prefixQ(b, "cleanup", s.pidOf(s.pids.cleanup), n)
-	b = s.appendPostfixMsgID(b, n)
+	if s.mta == Exim {
+		b = s.eximNotice(b, mi, n)
+	} else {
+		b = s.prefixQ(b, "cleanup", s.pidOf(s.pids.cleanup), n)
+		b = s.appendPostfixMsgID(b, n)
+	}
 	s.push(s.now+s.between(0, 3), evBounce, mi, 0)
 	return b
 }
@@ -214,10 +263,12 @@ func (s *Sim) appendPostfixMsgID(b []byte, mi int32) []byte {
 
 func (s *Sim) onBounce(b []byte, mi int32) []byte {
 	m := &s.msgs[mi]
-	b = s.prefixQ(b, "bounce", s.pidOf(s.pids.bounce), mi)
-	b = append(b, "sender non-delivery notification: "...)
-	b = s.appendQID(b, s.msgs[m.link].seq)
-	b = append(b, '\n')
+	if s.mta == Postfix {
+		b = s.prefixQ(b, "bounce", s.pidOf(s.pids.bounce), mi)
+		b = append(b, "sender non-delivery notification: "...)
+		b = s.appendQID(b, s.msgs[m.link].seq)
+		b = append(b, '\n')
+	}
 	s.push(s.now+s.between(1, 5), evQmgr, m.link, 0)
 	s.afterNotice(mi)
 	return b
@@ -229,7 +280,7 @@ func (s *Sim) onExpire(b []byte, mi int32) []byte {
 	b = append(b, "from=<"+sender+">, status=expired, returned to sender\n"...)
 	for i := range m.nrcpt {
 		if r := &m.rcpt[i]; r.state == stDeferred {
-			s.counts[s.doms[r.dom].prov].Expired++
+			s.tally(s.doms[r.dom].prov, oExpired, noIdent)
 			r.state = stBounced
 		}
 	}
@@ -259,8 +310,17 @@ func (s *Sim) endAttempt(mi int32) {
 		s.push(s.now+s.between(0, 3), evRemoved, mi, 0)
 	case deferred > 0 && s.now-m.arrival >= QueueLifetime.Milliseconds():
 		m.expiring = true
-		s.push(s.now+s.between(0, 5), evExpire, mi, 0)
-	case m.bounced > 0:
+		at := s.now + s.between(0, 5)
+		if s.mta == Postfix {
+			s.push(at, evExpire, mi, 0)
+			break
+		}
+		for i := range m.nrcpt {
+			if m.rcpt[i].state == stDeferred {
+				s.push(at, evExpire, mi, i)
+			}
+		}
+	case m.bounced > 0 && s.mta.notices():
 		s.push(s.now+s.between(1, 20), evNDRCleanup, mi, 0)
 	case deferred > 0:
 		s.retry(mi)

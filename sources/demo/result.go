@@ -61,9 +61,13 @@ func (s *Sim) onResult(b []byte, mi int32, ri uint8) []byte {
 	d := &s.doms[r.dom]
 	switch {
 	case m.kind == mkNDR:
-		b = s.resultHead(b, "local", s.pidOf(s.pids.local), mi, r, d)
-		b = append(b, "2.0.0, status=sent (delivered to command: "+bounceCmd+")\n"...)
-		s.counts[provOther].Sent++
+		if s.mta == Exim {
+			b = s.eximNoticeDelivery(b, mi)
+		} else {
+			b = s.resultHead(b, "local", s.pidOf(s.pids.local), mi, r, d)
+			b = append(b, "2.0.0, status=sent (delivered to command: "+bounceCmd+")\n"...)
+		}
+		s.tally(provOther, oSent, noIdent)
 		r.state = stSent
 	case m.kind == mkProbe:
 		b = s.resultHead(b, "smtp", r.pid, mi, r, d)
@@ -80,6 +84,40 @@ func (s *Sim) onResult(b []byte, mi int32, ri uint8) []byte {
 		b = append(b, ")\n"...)
 		s.probes++
 	case r.route != routeSMTP:
+		b = s.appendTempFailure(b, mi, ri)
+		r.state = stDeferred
+	default:
+		rp := s.decide(r, d, s.now-s.start)
+		r.rp = rp
+		switch s.mta {
+		case Postfix:
+			b = s.resultHead(b, "smtp", r.pid, mi, r, d)
+			b = s.appendOutcome(b, rp, m, r, d)
+		case Exim:
+			b = s.eximResult(b, rp, mi, ri)
+		case PowerMTA:
+			b = s.pmtaResult(b, rp, mi, ri)
+		default:
+			b = s.kumoResult(b, rp, mi, ri)
+		}
+	}
+	m.pending--
+	if m.pending == 0 {
+		s.endAttempt(mi)
+	}
+	return b
+}
+
+// appendTempFailure writes a deferral that got no SMTP reply (connection
+// timed out, destination suspended, DNS failure) and counts it; PowerMTA
+// logs nothing for a destination it has suspended.
+func (s *Sim) appendTempFailure(b []byte, mi int32, ri uint8) []byte {
+	m := &s.msgs[mi]
+	r := &m.rcpt[ri]
+	d := &s.doms[r.dom]
+	id := int(m.ident)
+	switch s.mta {
+	case Postfix:
 		proc := "smtp"
 		if r.route == routeError {
 			proc = "error"
@@ -97,16 +135,69 @@ func (s *Sim) onResult(b []byte, mi int32, ri uint8) []byte {
 			b = s.appendConnectTimeout(b, d)
 		}
 		b = append(b, ")\n"...)
-		s.counts[d.prov].Deferred++
-		r.state = stDeferred
+		id = noIdent
+	case Exim:
+		b = s.eximTempFailure(b, mi, ri)
+		id = noIdent
+	case PowerMTA:
+		if r.route == routeError {
+			return b
+		}
+		b = s.pmtaQueueFailure(b, mi, ri)
 	default:
-		rp := s.decide(r, d, s.now-s.start)
-		b = s.resultHead(b, "smtp", r.pid, mi, r, d)
-		b = s.appendOutcome(b, rp, m, r, d)
+		b = s.kumoTempFailure(b, mi, ri)
 	}
-	m.pending--
-	if m.pending == 0 {
-		s.endAttempt(mi)
+	s.tally(d.prov, oDeferred, id)
+	return b
+}
+
+// settle counts the answer rp to recipient r's attempt, whose line names
+// sending identity id (or noIdent), and records the recipient's state.
+func (s *Sim) settle(rp reply, m *message, r *recipient, d *domain, id int) {
+	switch rp {
+	case rpSent:
+		s.tally(d.prov, oSent, id)
+		r.state = stSent
+	case rpBounce:
+		s.tally(d.prov, oBounced, id)
+		r.state = stBounced
+		m.bounced++
+	default:
+		s.tally(d.prov, oDeferred, id)
+		r.state = stDeferred
+		if rp == rpMS470 {
+			s.ms470++
+		}
+	}
+}
+
+// onExpireRcpt writes the expiry of one recipient (Exim, PowerMTA,
+// KumoMTA log one line per recipient) and, after the message's last, sends
+// the notice or removes the message.
+func (s *Sim) onExpireRcpt(b []byte, mi int32, ri uint8) []byte {
+	m := &s.msgs[mi]
+	r := &m.rcpt[ri]
+	id := int(m.ident)
+	switch s.mta {
+	case Exim:
+		b = append(s.eximHead(b, mi), "** "...)
+		b = append(s.appendRcpt(b, r), ": retry timeout exceeded\n"...)
+		if r.route != routeSMTP { // the last deferral named no host and no I=
+			id = noIdent
+		}
+	case PowerMTA:
+		b = s.pmtaExpiry(b, mi, ri)
+	default:
+		b = s.kumoExpiry(b, mi, ri)
+	}
+	s.tally(s.doms[r.dom].prov, oExpired, id)
+	r.state = stBounced
+	if m.countState(stDeferred) == 0 {
+		if s.mta.notices() {
+			s.push(s.now+s.between(1, 20), evNDRCleanup, mi, 0)
+		} else {
+			s.push(s.now+s.between(0, 3), evRemoved, mi, 0)
+		}
 	}
 	return b
 }
@@ -141,31 +232,21 @@ func (s *Sim) resultHead(b []byte, proc string, pid int32, mi int32, r *recipien
 // appendOutcome appends "X.Y.Z, status=... (reply)" for an SMTP answer
 // and counts it.
 func (s *Sim) appendOutcome(b []byte, rp reply, m *message, r *recipient, d *domain) []byte {
-	c := &s.counts[d.prov]
 	switch rp {
 	case rpSent:
 		b = append(b, sentDSN(d)...)
 		b = append(b, ", status=sent ("...)
 		b = s.appendSent(b, m, r, d)
-		c.Sent++
-		r.state = stSent
 	case rpBounce:
 		b = append(b, bounceDSN(d)...)
 		b = append(b, ", status=bounced ("...)
 		b = s.appendBounce(b, d, r)
-		c.Bounced++
-		r.state = stBounced
-		m.bounced++
 	default:
 		b = append(b, deferDSN[rp]...)
 		b = append(b, ", status=deferred ("...)
 		b = s.appendDeferral(b, rp, d, r)
-		c.Deferred++
-		r.state = stDeferred
-		if rp == rpMS470 {
-			s.ms470++
-		}
 	}
+	s.settle(rp, m, r, d, noIdent)
 	return append(b, ")\n"...)
 }
 

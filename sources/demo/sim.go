@@ -14,12 +14,15 @@ type Config struct {
 	// begins History before it. Timestamps are written in Start's location.
 	// Zero means DefaultStart for New and Write, and time.Now for Live.
 	Start time.Time
-	// Host is the syslog host name; "" means "mx1".
+	// Host is the host name (Postfix's syslog host, Exim's
+	// primary_hostname); "" means "mx1".
 	Host string
-	// Rate is the number of delivery-result lines per simulated second
-	// the campaign aims for; 0 means DefaultRate for New and Live, and for
+	// Rate is the number of delivery results per simulated second the
+	// campaign aims for; 0 means DefaultRate for New and Live, and for
 	// Write a rate chosen so that the n lines span the whole story.
 	Rate float64
+	// MTA selects the log format (see MTA); the zero value is Postfix.
+	MTA MTA
 }
 
 // Defaults applied to a zero Config.
@@ -55,20 +58,31 @@ type Summary struct {
 	Providers map[string]Counts `json:"providers"`
 	// Microsoft470 counts deferrals to Microsoft answered "451 4.7.0".
 	Microsoft470 int64 `json:"microsoft_451_4_7_0"`
-	// Internal counts loopback content-filter hops (status=sent to
-	// relay=127.0.0.1[127.0.0.1]:10024); they are not in Totals.
+	// Internal counts loopback content-filter hops (Postfix status=sent to
+	// relay=127.0.0.1[127.0.0.1]:10024, Exim "=>"/"->" to H=127.0.0.1);
+	// they are not in Totals. PowerMTA and KumoMTA logs have none.
 	Internal int64 `json:"internal"`
 	// Probes counts address-verification results (status=deliverable or
-	// undeliverable); they are not in Totals.
+	// undeliverable, Postfix only); they are not in Totals.
 	Probes int64 `json:"probes"`
+	// Identities holds the results per sending identity, keyed the way
+	// the MTA's parser reports it by default (see MTA.identKey), for the
+	// results whose line names one; nil for Postfix, which logs none.
+	Identities map[string]Counts `json:"identities,omitempty"`
 }
 
-// Sim is a simulated campaign: an event-driven model of one Postfix host
+// Sim is a simulated campaign: an event-driven model of one mail host
 // sending a bulk campaign, producing its log one line at a time. Every
-// event writes exactly one line, so a log can stop after any line and its
+// event writes at most one line (for Postfix, exactly one) and counts
+// only what that line says, so a log can stop after any line and its
 // Summary still matches the text. A Sim is not safe for concurrent use.
 type Sim struct {
 	rng    *rand.Rand
+	mta    MTA
+	rst    replyStyle // how reply texts are written for this MTA
+	rhead  string     // codes of the last reply text written ("451 4.7.0 ")
+	header bool       // the file header (PowerMTA) is still to be written
+	nodeID string     // KumoMTA node id
 	host   string
 	origin int64 // Unix ms of the first simulated instant (Start - History)
 	start  int64 // Start, in ms since origin
@@ -93,8 +107,12 @@ type Sim struct {
 
 	pids pidTable
 	st   stamper
+	qst  stamper // a message's arrival time, for PowerMTA's timeQueued
+
+	scratch []byte // a reply text being built (PowerMTA, KumoMTA)
 
 	counts   [numProviders]Counts
+	icounts  [numIdents]Counts
 	lines    int64
 	ms470    int64
 	internal int64
@@ -121,14 +139,23 @@ func New(cfg Config) *Sim {
 		start:  History.Milliseconds(),
 		loc:    cfg.Start.Location(),
 		doms:   append([]domain(nil), table.doms...),
+		mta:    cfg.MTA,
+		rst:    styles[cfg.MTA%numMTAs],
+		header: cfg.MTA == PowerMTA,
 	}
 	s.qsalt = s.rng.Uint64()
 	s.msalt = s.rng.Uint64()
+	if s.mta == KumoMTA {
+		s.nodeID = kumoNodeID(mix(s.qsalt ^ s.msalt))
+	}
 	s.msgPerSec = cfg.Rate / resultsPerMessage
 	s.pids = newPIDTable(s.rng)
 	s.st.init(s.loc)
+	s.qst.init(s.loc)
 	s.push(0, evConnect, s.newSession(clientApp, -1), 0)
-	s.push(s.expMs(1/(s.msgPerSec*probeShare)), evProbe, -1, 0)
+	if s.mta == Postfix {
+		s.push(s.expMs(1/(s.msgPerSec*probeShare)), evProbe, -1, 0)
+	}
 	return s
 }
 
@@ -156,18 +183,76 @@ func (s *Sim) Summary() Summary {
 		sum.Totals.Bounced += c.Bounced
 		sum.Totals.Expired += c.Expired
 	}
+	if s.mta != Postfix {
+		sum.Identities = make(map[string]Counts, numIdents)
+		for i, c := range s.icounts {
+			if c != (Counts{}) {
+				sum.Identities[s.mta.identKey(i)] = c
+			}
+		}
+	}
 	return sum
 }
 
-// nextAt is the simulated time (ms since origin) of the next line.
-func (s *Sim) nextAt() int64 { return s.events.peek().at }
+// outcome names a field of Counts.
+type outcome uint8
 
-// step runs one event, appending its line.
-func (s *Sim) step(buf []byte) []byte {
+const (
+	oSent outcome = iota
+	oDeferred
+	oBounced
+	oExpired
+)
+
+func (c *Counts) add(o outcome) {
+	switch o {
+	case oSent:
+		c.Sent++
+	case oDeferred:
+		c.Deferred++
+	case oBounced:
+		c.Bounced++
+	default:
+		c.Expired++
+	}
+}
+
+// tally counts one result for provider p, and for sending identity id
+// unless it is noIdent (the line names none).
+func (s *Sim) tally(p provider, o outcome, id int) {
+	s.counts[p].add(o)
+	if id >= 0 {
+		s.icounts[id].add(o)
+	}
+}
+
+// due reports whether anything is due at or before simulated time t (ms
+// since origin): the header, or the next event.
+func (s *Sim) due(t int64) bool { return s.header || s.events.peek().at <= t }
+
+// advance runs the next event (or writes the header) and appends the line
+// it writes, if any; an event that writes none leaves buf as it was.
+func (s *Sim) advance(buf []byte) []byte {
+	s.lines++
+	if s.header {
+		s.header = false
+		return append(buf, pmtaHeader+"\r\n"...)
+	}
 	e := s.events.pop()
 	s.now = e.at
-	s.lines++
-	return s.handle(buf, e)
+	n := len(buf)
+	if buf = s.handle(buf, e); len(buf) == n {
+		s.lines--
+	}
+	return buf
+}
+
+// step runs events until one writes a line, and appends that line.
+func (s *Sim) step(buf []byte) []byte {
+	for n := len(buf); len(buf) == n; {
+		buf = s.advance(buf)
+	}
+	return buf
 }
 
 // push schedules an event at simulated time at (ms since origin).

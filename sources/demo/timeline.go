@@ -81,9 +81,6 @@ const (
 	// resultsPerMessage converts Config.Rate into messages per second
 	// (recipients per message, plus retries, notices and probes).
 	resultsPerMessage = 1.3
-	// linesPerResult is how many lines the log holds per delivery result,
-	// measured; Write uses it to spread n lines over the story.
-	linesPerResult = 4.55
 )
 
 // share470 is the share of Microsoft attempts answered 451 4.7.0 at t

@@ -14,12 +14,13 @@ import (
 // [-History, StoryEnd) around cfg.Start, whatever n is: a small n gives a
 // sparse log, a large one a dense log, with the same surge at the same
 // times. With cfg.Rate set, it writes the first n lines New(cfg).Next
-// would.
+// would. The lines are in cfg.MTA's format; a PowerMTA file's first line
+// is its header.
 func Write(w io.Writer, cfg Config, n int) (Summary, error) {
 	plan := cfg.Rate <= 0
 	span := History + StoryEnd
 	if plan {
-		cfg.Rate = max(float64(n)/(linesPerResult*span.Seconds()), 1e-3)
+		cfg.Rate = max(float64(n)/(cfg.MTA.linesPerResult()*span.Seconds()), 1e-3)
 	}
 	s := New(cfg)
 	if plan {
@@ -27,7 +28,7 @@ func Write(w io.Writer, cfg Config, n int) (Summary, error) {
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
 	buf := make([]byte, 0, 4096)
-	for range n {
+	for s.lines < int64(n) {
 		buf = s.step(buf[:0])
 		if _, err := bw.Write(buf); err != nil {
 			return s.Summary(), fmt.Errorf("demo: write: %w", err)
@@ -66,8 +67,10 @@ func (s *Sim) live(ctx context.Context, w io.Writer, speed float64, now func() t
 	buf := make([]byte, 0, 4096)
 	// upTo writes every line due at or before simulated ms target.
 	upTo := func(target int64) error {
-		for s.nextAt() <= target {
-			buf = s.step(buf[:0])
+		for s.due(target) {
+			if buf = s.advance(buf[:0]); len(buf) == 0 {
+				continue
+			}
 			if _, err := bw.Write(buf); err != nil {
 				return err
 			}
