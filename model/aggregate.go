@@ -1,7 +1,8 @@
 package model
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -284,7 +285,7 @@ func (a *Aggregator) rowFor(m map[string]*row, key string, cl Classification) *r
 }
 
 // rowTable is a bounded set of rows (domains, hosts, identities). When it
-// holds a quarter more than its limit, the least recently active rows are
+// holds half again its limit, the least recently active rows are
 // folded into the overflow row, whose totals and windows stay exact, until
 // the limit holds again: memory depends on the limit, not on how many
 // distinct keys the input held, and nothing counted leaves the totals.
@@ -303,8 +304,8 @@ func (t *rowTable) get(key string, cl Classification) *row {
 	if r := t.rows[key]; r != nil {
 		return r
 	}
-	// Evicting a quarter at a time keeps the sort's cost amortised.
-	if len(t.rows) >= t.limit+t.limit/4 {
+	// Evicting a third at a time keeps the sort's cost amortised.
+	if len(t.rows) >= t.limit+t.limit/2 {
 		t.evict()
 	}
 	// The key may be a piece of a log line: keep a copy, not the line.
@@ -322,11 +323,11 @@ func (t *rowTable) evict() {
 	for _, r := range t.rows {
 		rows = append(rows, r)
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		if !rows[i].last.Equal(rows[j].last) {
-			return rows[i].last.Before(rows[j].last)
+	slices.SortFunc(rows, func(x, y *row) int {
+		if c := x.last.Compare(y.last); c != 0 {
+			return c
 		}
-		return rows[i].total.Total() < rows[j].total.Total()
+		return cmp.Compare(x.total.Total(), y.total.Total())
 	})
 	t.over.cache.valid = false
 	for _, r := range rows[:len(rows)-t.limit] {

@@ -95,7 +95,7 @@ func TestAggregatorEvictionKeepsTotals(t *testing.T) {
 		want.Add(Deferred, 1)
 	}
 	s := a.Snapshot(t0.Add(500 * time.Second))
-	if len(s.Domains) > 10+10/4+1 {
+	if len(s.Domains) > 10+10/2+1 {
 		t.Fatalf("domains not bounded: %d", len(s.Domains))
 	}
 	var sum Counts
@@ -120,7 +120,7 @@ func TestAggregatorEvictionKeepsTotals(t *testing.T) {
 	for _, r := range s.Signatures {
 		sigSum += r.Total.Deferred
 	}
-	if len(s.Signatures) > 5+5/4+1 || sigSum != 500 {
+	if len(s.Signatures) > 5+5/2+1 || sigSum != 500 {
 		t.Errorf("signatures %d rows, sum %d", len(s.Signatures), sigSum)
 	}
 	// The newest domain survived eviction.
@@ -220,7 +220,7 @@ func TestHostsAndIdentities(t *testing.T) {
 	if hosts != 41 || ids != 40 || !seenLocal {
 		t.Fatalf("hosts %d ids %d local %v", hosts, ids, seenLocal)
 	}
-	if max := limit + limit/4 + 1; len(s.Hosts) > max || len(s.Identities) > max {
+	if max := limit + limit/2 + 1; len(s.Hosts) > max || len(s.Identities) > max {
 		t.Errorf("not bounded: %d hosts, %d identities", len(s.Hosts), len(s.Identities))
 	}
 	sig := s.Signatures[0]

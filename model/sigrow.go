@@ -1,6 +1,8 @@
 package model
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -31,7 +33,7 @@ func (a *Aggregator) signature(ev *Event, cl Classification) *sigRow {
 	k := SigKey{Provider: cl.Provider, Code: ev.Reply.Code, Enhanced: ev.Reply.Enhanced, Text: Normalize(ev.Reply.Text)}
 	r := a.sigs[k]
 	if r == nil {
-		if len(a.sigs) >= a.limits.Signatures+a.limits.Signatures/4 {
+		if len(a.sigs) >= a.limits.Signatures+a.limits.Signatures/2 {
 			a.evictSignatures()
 		}
 		k.Enhanced = strings.Clone(k.Enhanced)
@@ -42,8 +44,7 @@ func (a *Aggregator) signature(ev *Event, cl Classification) *sigRow {
 }
 
 func newSigRow(k SigKey, platform string, first time.Time) *sigRow {
-	return &sigRow{key: k, platform: platform, first: first, domains: map[string]int64{}, relays: map[string]int64{},
-		hosts: map[string]int64{}, idents: map[string]int64{}}
+	return &sigRow{key: k, platform: platform, first: first}
 }
 
 func (r *sigRow) add(ev *Event, dom, host string) {
@@ -56,17 +57,17 @@ func (r *sigRow) add(ev *Event, dom, host string) {
 	if ev.Time.After(r.last) {
 		r.last = ev.Time
 	}
-	bump(r.domains, dom)
+	bump(&r.domains, dom)
 	relay := ev.Relay
 	if relay == "" {
 		relay = ev.RelayIP
 	}
 	if relay != "" {
-		bump(r.relays, relay)
+		bump(&r.relays, relay)
 	}
-	bump(r.hosts, host)
+	bump(&r.hosts, host)
 	if ev.Identity != "" {
-		bump(r.idents, ev.Identity)
+		bump(&r.idents, ev.Identity)
 	}
 	if r.example == "" {
 		r.example = strings.Clone(ev.Reply.Text)
@@ -83,7 +84,12 @@ func (r *sigRow) add(ev *Event, dom, host string) {
 
 // bump counts key in a map bounded by maxSigDomains; beyond it, counts go
 // to OverflowKey.
-func bump(m map[string]int64, key string) {
+func bump(mp *map[string]int64, key string) {
+	m := *mp
+	if m == nil {
+		m = map[string]int64{}
+		*mp = m
+	}
 	if _, ok := m[key]; ok {
 		m[key]++
 		return
@@ -104,11 +110,11 @@ func (a *Aggregator) evictSignatures() {
 	for _, r := range a.sigs {
 		rows = append(rows, r)
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		if !rows[i].last.Equal(rows[j].last) {
-			return rows[i].last.Before(rows[j].last)
+	slices.SortFunc(rows, func(x, y *sigRow) int {
+		if c := x.last.Compare(y.last); c != 0 {
+			return c
 		}
-		return rows[i].total.Total() < rows[j].total.Total()
+		return cmp.Compare(x.total.Total(), y.total.Total())
 	})
 	o := a.sigOver
 	o.cache.valid = false

@@ -83,44 +83,88 @@ type tally struct {
 	hits uint32
 }
 
-// series is a ring of NumBuckets time buckets ending at head, the newest
-// bucket it has seen. Windows are event-time windows: an event lands in
-// the bucket of its own timestamp, so a replayed old log shows the rates
-// it had then; an event older than the ring (more than an hour before
-// head) is not windowed (totals still count it). Moving head forward
-// clears the buckets it passes. A window of n buckets at time now sums
-// the buckets numbered (now-n, now], the newest partly filled, so a 1m
-// window covers between 50 and 60 seconds of data.
+// series is a row's event-time history: one tally per 10-second bucket
+// for the last hour, ending at head, the newest bucket it has seen.
+//
+// Windows are event-time windows: an event lands in the bucket of its own
+// timestamp, so a replayed old log shows the rates it had; an event older
+// than the ring (more than an hour before head) is not windowed (totals
+// still count it). A window of n buckets at time now sums the buckets
+// numbered (now-n, now], the newest partly filled, so a 1m window covers
+// between 50 and 60 seconds of data.
+//
+// Most rows (a long tail of domains, one-off reply texts) see few events,
+// so a series starts sparse: up to sparseMax (bucket, tally) pairs. Only
+// when it needs more does it switch to a dense ring of NumBuckets tallies.
+// A sparse series costs a few hundred bytes instead of 8.6 KB, and the
+// cost of windowing or merging it follows its events, not the hour.
 type series struct {
-	head int64
-	ring [NumBuckets]tally
+	head   int64
+	dense  *[NumBuckets]tally
+	sparse []bucketTally
 }
+
+type bucketTally struct {
+	b int64
+	t tally
+}
+
+// sparseMax is the most buckets a series keeps before it turns dense.
+const sparseMax = 12
 
 func (s *series) slot(b int64) *tally {
 	i := b % int64(NumBuckets)
 	if i < 0 {
 		i += int64(NumBuckets)
 	}
-	return &s.ring[i]
+	return &s.dense[i]
 }
 
 // at returns the tally for bucket b, advancing head if b is newer, or nil
 // when b has already left the ring.
 func (s *series) at(b int64) *tally {
-	switch {
-	case b > s.head:
-		gap := b - s.head
-		if s.head == 0 || gap >= int64(NumBuckets) {
-			s.ring = [NumBuckets]tally{}
-		} else {
-			for k := s.head + 1; k <= b; k++ {
-				*s.slot(k) = tally{}
-			}
-		}
-		s.head = b
-	case b <= s.head-int64(NumBuckets):
+	if s.head != 0 && b <= s.head-int64(NumBuckets) {
 		return nil
 	}
+	if s.dense != nil {
+		if b > s.head {
+			gap := b - s.head
+			if gap >= int64(NumBuckets) {
+				*s.dense = [NumBuckets]tally{}
+			} else {
+				for k := s.head + 1; k <= b; k++ {
+					*s.slot(k) = tally{}
+				}
+			}
+			s.head = b
+		}
+		return s.slot(b)
+	}
+	if b > s.head {
+		s.head = b
+	}
+	for i := range s.sparse {
+		if s.sparse[i].b == b {
+			return &s.sparse[i].t
+		}
+	}
+	// Drop buckets that left the hour, then add b or turn dense.
+	live := s.sparse[:0]
+	for _, e := range s.sparse {
+		if e.b > s.head-int64(NumBuckets) {
+			live = append(live, e)
+		}
+	}
+	s.sparse = live
+	if len(s.sparse) < sparseMax {
+		s.sparse = append(s.sparse, bucketTally{b: b})
+		return &s.sparse[len(s.sparse)-1].t
+	}
+	s.dense = new([NumBuckets]tally)
+	for _, e := range s.sparse {
+		*s.slot(e.b) = e.t
+	}
+	s.sparse = nil
 	return s.slot(b)
 }
 
@@ -138,24 +182,46 @@ func (s *series) get(b int64) tally {
 	if b > s.head || b <= s.head-int64(NumBuckets) {
 		return tally{}
 	}
-	return *s.slot(b)
+	if s.dense != nil {
+		return *s.slot(b)
+	}
+	for _, e := range s.sparse {
+		if e.b == b {
+			return e.t
+		}
+	}
+	return tally{}
+}
+
+// each calls f for every bucket of the last hour (ending at head) that
+// holds anything.
+func (s *series) each(f func(b int64, t tally)) {
+	if s.dense == nil {
+		for _, e := range s.sparse {
+			if e.b > s.head-int64(NumBuckets) && e.t != (tally{}) {
+				f(e.b, e.t)
+			}
+		}
+		return
+	}
+	for b := s.head - int64(NumBuckets) + 1; b <= s.head; b++ {
+		if t := *s.slot(b); t != (tally{}) {
+			f(b, t)
+		}
+	}
 }
 
 // merge adds o's buckets into s (used when rows are folded into an
 // overflow row).
 func (s *series) merge(o *series) {
-	for b := o.head - int64(NumBuckets) + 1; b <= o.head; b++ {
-		src := o.get(b)
-		if src == (tally{}) {
-			continue
-		}
+	o.each(func(b int64, src tally) {
 		if dst := s.at(b); dst != nil {
 			for i := range dst.c {
 				dst.c[i] += src.c[i]
 			}
 			dst.hits += src.hits
 		}
-	}
+	})
 }
 
 // TrendPoint is one point of a row's trend: what happened in one slice
@@ -167,19 +233,20 @@ type TrendPoint struct {
 // windows sums s into per-window counts and trend points, all ending at
 // bucket now.
 func (s *series) windows(now int64, win *[NumWindows]Counts, trend *[NumWindows][TrendPoints]TrendPoint) {
-	for w := W1m; w < NumWindows; w++ {
-		n := int64(w.Duration() / BucketWidth)
-		pts := trendPoints(w)
-		var c Counts
-		for k := int64(0); k < n; k++ {
-			b := now - k
-			tl := s.get(b)
-			if tl == (tally{}) {
+	s.each(func(b int64, tl tally) {
+		k := now - b // how many buckets before now
+		if k < 0 {
+			return
+		}
+		for w := W1m; w < NumWindows; w++ {
+			n := int64(w.Duration() / BucketWidth)
+			if k >= n {
 				continue
 			}
-			c.add(tl.c)
+			win[w].add(tl.c)
 			if trend != nil {
 				// Point index: oldest slice first.
+				pts := trendPoints(w)
 				p := pts - 1 - int(k*int64(pts)/n)
 				tp := &trend[w][p]
 				tp.Attempts += tl.c[Sent] + tl.c[Deferred] + tl.c[Bounced]
@@ -187,8 +254,7 @@ func (s *series) windows(now int64, win *[NumWindows]Counts, trend *[NumWindows]
 				tp.Bounced += tl.c[Bounced]
 			}
 		}
-		win[w] = c
-	}
+	})
 }
 
 // trendPoints is how many trend points window w has.

@@ -103,7 +103,7 @@ func (in *input) setFormat(p line.Parser, f Format) {
 func New(specs []Spec, opt Options) *Pipeline {
 	opt.defaults()
 	p := &Pipeline{opt: opt, agg: model.NewAggregator(opt.Aggregator),
-		batches: make(chan model.Batch, 64), snaps: make(chan *model.Snapshot, 1), done: make(chan struct{}),
+		batches: make(chan model.Batch, 16), snaps: make(chan *model.Snapshot, 1), done: make(chan struct{}),
 		failed: make(chan error, 1)}
 	for _, s := range specs {
 		in := &input{spec: s}
@@ -381,7 +381,7 @@ func timeOf(f Format, path string, years syslog.Years) func([]byte) (time.Time, 
 
 // read runs one input's reader and parser.
 func (p *Pipeline) read(ctx context.Context, idx int, in *input) {
-	chunks := make(chan follow.Chunk, 8)
+	chunks := make(chan follow.Chunk, 4)
 	parsed := make(chan struct{})
 	go func() {
 		defer close(parsed)
@@ -455,6 +455,7 @@ func (p *Pipeline) parse(ctx context.Context, idx int, in *input, chunks <-chan 
 			in.setFormat(p.newParser(f, in.years, ""), f)
 		}
 		b := parseChunk(in.parser, ch, idx)
+		ch.Release() // parsers copy what they keep
 		in.lines.Add(b.Lines)
 		select {
 		case p.batches <- b:
@@ -473,6 +474,8 @@ const maxSampleLen = 300
 // parseChunk parses one chunk's lines.
 func parseChunk(parser line.Parser, ch follow.Chunk, idx int) model.Batch {
 	b := model.Batch{Source: idx, Lines: int64(len(ch.Lines)), Truncated: int64(ch.Truncated)}
+	// Result lines are a fraction of a log; a quarter avoids most regrowth.
+	b.Events = make([]model.Event, 0, len(ch.Lines)/4+16)
 	for _, l := range ch.Lines {
 		var kind line.Kind
 		b.Events, kind = parser.Parse(l, b.Events)

@@ -28,6 +28,18 @@ func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator,
 		}
 		return modTime(specs[i].Path, opt.Now()).Before(modTime(specs[j].Path, opt.Now()))
 	})
+	// Reading, parsing and aggregating run on three goroutines, so that a
+	// report uses every core: the reader and the aggregator each take a
+	// batch while the parser works on the next.
+	batches := make(chan model.Batch, 2)
+	aggDone := make(chan struct{})
+	go func() {
+		defer close(aggDone)
+		for b := range batches {
+			agg.AddBatch(&b)
+		}
+	}()
+	defer func() { close(batches); <-aggDone }()
 	// One parser per format, shared by the files of that format.
 	parsers := map[Format]line.Parser{}
 	for _, s := range specs {
@@ -44,7 +56,7 @@ func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator,
 		if f == Auto && s.Kind != StdinInput {
 			f = DetectFile(s.Path)
 		}
-		chunks := make(chan follow.Chunk, 8)
+		chunks := make(chan follow.Chunk, 2)
 		errc := make(chan error, 1)
 		go func() {
 			defer close(chunks)
@@ -71,7 +83,8 @@ func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator,
 			}
 			setYears(parser, years)
 			b := parseChunk(parser, ch, 0)
-			agg.AddBatch(&b)
+			ch.Release() // parsers copy what they keep
+			batches <- b
 		}
 		if err := <-errc; err != nil {
 			name := s.Path

@@ -45,6 +45,7 @@ type Follower struct {
 
 	split *splitter
 	rbuf  []byte
+	rpool *[]byte // rbuf's pooled buffer while reading a backlog, else nil
 
 	cur      *source   // file being read; nil while waiting
 	next     *source   // file that replaced cur, opened while cur drains
@@ -267,14 +268,18 @@ func (f *Follower) read(src *source, emit func(Chunk)) (int64, error) {
 			src.off += int64(n)
 			total += int64(n)
 			if n == len(f.rbuf) {
-				// Reading through a backlog: let the chunks keep this
+				// Reading through a backlog: let the chunk keep this
 				// buffer (no copy) and read the rest in bulk.
-				f.split.writeOwned(p, emit)
-				f.rbuf = make([]byte, bulkRead)
+				f.split.writeOwned(p, f.rpool, emit)
+				f.rpool = getBuf()
+				f.rbuf = *f.rpool
 			} else {
 				f.split.write(p, emit)
-				if len(f.rbuf) > readSize {
-					f.rbuf = make([]byte, readSize)
+				if f.rpool != nil {
+					// Caught up: back to small reads; the bulk buffer
+					// was only copied from, so it can go back.
+					bufPool.Put(f.rpool)
+					f.rbuf, f.rpool = make([]byte, readSize), nil
 				}
 			}
 			f.progress(src.off)

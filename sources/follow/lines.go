@@ -1,6 +1,9 @@
 package follow
 
-import "bytes"
+import (
+	"bytes"
+	"sync"
+)
 
 // Chunk is a batch of complete lines read from one source, in file order.
 //
@@ -15,7 +18,26 @@ type Chunk struct {
 	// Truncated counts lines longer than Options.MaxLine; they were cut to
 	// MaxLine bytes and are still in Lines.
 	Truncated int
+
+	// owned is the pooled read buffer the lines lie in, if any.
+	owned *[]byte
 }
+
+// Release hands the chunk's read buffer back for reuse. A consumer that
+// is done with the lines (it copied what it keeps) may call it; after it,
+// Lines must not be used. Not calling it is always safe.
+func (c *Chunk) Release() {
+	if c.owned != nil {
+		bufPool.Put(c.owned)
+		c.owned, c.Lines = nil, nil
+	}
+}
+
+// bufPool recycles bulk read buffers: a fresh buffer for every read costs
+// page faults and garbage collection at hundreds of megabytes a second.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, bulkRead); return &b }}
+
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
 
 const (
 	// readSize is the size of one read(2).
@@ -57,6 +79,7 @@ type splitter struct {
 
 	hint  int      // bytes left in the current write, to size copy space
 	owned bool     // the current write's buffer may be kept by chunks
+	pool  *[]byte  // that buffer, when it came from bufPool
 	buf   []byte   // copy space for lines that do not lie whole in an owned buffer
 	out   [][]byte // lines of the chunk being filled
 	size  int      // bytes in out
@@ -77,10 +100,13 @@ func (s *splitter) write(p []byte, emit func(Chunk)) {
 
 // writeOwned is write for a buffer the caller will never touch again:
 // lines that lie whole in p are handed out as slices of it, not copied.
-func (s *splitter) writeOwned(p []byte, emit func(Chunk)) {
-	s.owned = true
+// The chunk holding them ends with this write, so the buffer (pool, when
+// it came from bufPool) belongs to that one chunk, which may release it.
+func (s *splitter) writeOwned(p []byte, pool *[]byte, emit func(Chunk)) {
+	s.owned, s.pool = true, pool
 	s.split(p, emit)
-	s.owned = false
+	s.flush(emit)
+	s.owned, s.pool = false, nil
 }
 
 func (s *splitter) split(p []byte, emit func(Chunk)) {
@@ -159,7 +185,8 @@ func (s *splitter) add(l []byte, cut, mustCopy bool, emit func(Chunk)) {
 	if cut {
 		s.trunc++
 	}
-	if len(s.out) >= s.chunkLines || s.size >= chunkBytes {
+	// Within an owned write the chunk ends with the write (see writeOwned).
+	if !s.owned && (len(s.out) >= s.chunkLines || s.size >= chunkBytes) {
 		s.flush(emit)
 	}
 }
@@ -181,7 +208,7 @@ func (s *splitter) flush(emit func(Chunk)) {
 	if len(s.out) == 0 {
 		return
 	}
-	c := Chunk{Source: s.source, Lines: s.out, Truncated: s.trunc}
+	c := Chunk{Source: s.source, Lines: s.out, Truncated: s.trunc, owned: s.pool}
 	s.lines += int64(len(s.out))
 	s.out, s.size, s.trunc = nil, 0, 0
 	emit(c)

@@ -52,17 +52,18 @@ func readAll(ctx context.Context, r io.Reader, name string, opt Options, out cha
 	// Large reads go into fresh buffers that the chunks keep, so lines are
 	// not copied; small ones (a trickling pipe) are copied out of a reused
 	// buffer, so a few bytes never hold a megabyte.
-	buf := make([]byte, bulkRead)
+	pb := getBuf()
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		buf := *pb
 		n, err := r.Read(buf)
 		if n > 0 {
 			full := n == len(buf)
 			if n >= readSize {
-				s.writeOwned(buf[:n], emit)
-				buf = make([]byte, bulkRead)
+				s.writeOwned(buf[:n], pb, emit)
+				pb = getBuf()
 			} else {
 				s.write(buf[:n], emit)
 			}

@@ -3,7 +3,7 @@ package postfix
 import "github.com/relaytop/relaytop/model"
 
 // maxPending bounds the queue ids remembered for expiry.
-const maxPending = 200000
+const maxPending = 100000
 
 // pending remembers, per queue id, the recipients whose last result was a
 // deferral. Memory is bounded by generations: when the current map holds
