@@ -206,6 +206,10 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 		}
 		p.snaps <- s
 	}
+	// When ctx ends the readers stop; the loop goes on taking the batches
+	// they had read until they are all done, so nothing read is lost
+	// (report --for relies on it), then publishes a last snapshot.
+	done := ctx.Done()
 	for {
 		select {
 		case b := <-p.batches:
@@ -229,11 +233,21 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 			}
 			publish()
 			readersDone = nil
-		case <-ctx.Done():
-			return
+			if done == nil {
+				return
+			}
+		case <-done:
+			done = nil
+			if readersDone == nil {
+				return
+			}
 		}
 	}
 }
+
+// Aggregator returns the pipeline's aggregator. Read it only after Done is
+// closed: until then the pipeline's own goroutine owns it.
+func (p *Pipeline) Aggregator() *model.Aggregator { return p.agg }
 
 // rateSpan is the span the events-per-second figure is measured over.
 const rateSpan = 2 * time.Second
@@ -391,7 +405,7 @@ func (p *Pipeline) read(ctx context.Context, idx int, in *input) {
 			}
 		}()
 		defer p.recoverPanic("parser of " + in.spec.Path)
-		p.parse(ctx, idx, in, chunks)
+		p.parse(idx, in, chunks)
 	}()
 	defer func() { <-parsed }()
 	defer close(chunks)
@@ -448,7 +462,7 @@ func (p *Pipeline) setErr(err error) {
 
 // parse turns chunks into batches for the aggregator. An input whose
 // format was not known at start is detected from its first chunk.
-func (p *Pipeline) parse(ctx context.Context, idx int, in *input, chunks <-chan follow.Chunk) {
+func (p *Pipeline) parse(idx int, in *input, chunks <-chan follow.Chunk) {
 	for ch := range chunks {
 		if in.parser == nil {
 			f := Detect(ch.Lines)
@@ -457,11 +471,9 @@ func (p *Pipeline) parse(ctx context.Context, idx int, in *input, chunks <-chan 
 		b := parseChunk(in.parser, ch, idx)
 		ch.Release() // parsers copy what they keep
 		in.lines.Add(b.Lines)
-		select {
-		case p.batches <- b:
-		case <-ctx.Done():
-			// Keep draining so the reader is never stuck sending.
-		}
+		// The loop takes every batch until all readers are done, even
+		// after ctx ends.
+		p.batches <- b
 	}
 }
 

@@ -16,11 +16,16 @@ import (
 
 const reportUsage = `relaytop report — a one-shot summary of finished logs
 
-  relaytop report [--json] [--top N] FILE...
+  relaytop report [--json] [--top N] [--for DURATION] FILE...
 
 FILE may be plain or .gz, a glob, or - for standard input. Files are read
 oldest first (by modification time), so an expiry in one file applies to
 deferrals logged in an older one.
+
+With --for, the files are followed instead, from their start, for that long,
+through every rotation that happens meanwhile (rename, copytruncate, delete),
+and the report gives the counts the dashboard would show then: a timed
+snapshot for cron, and a way to check rotation handling from outside.
 `
 
 func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -28,6 +33,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	asJSON := fs.Bool("json", false, "print the stable JSON form")
 	top := fs.Int("top", 15, "domains and signatures to list in the text form")
 	format := fs.String("format", "auto", "log `format`: auto, syslog, postfix, sendmail, exim, pmta or kumo")
+	follow := fs.Duration("for", 0, "follow the files from their start for this `duration` (through rotations), then report")
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -47,7 +53,12 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
-	agg, err := sources.ReadAll(ctx, specs, sources.Options{Stdin: stdin, Format: f})
+	var agg *model.Aggregator
+	if *follow > 0 {
+		agg, err = followFor(ctx, specs, sources.Options{Stdin: stdin, Format: f, FromStart: true}, *follow)
+	} else {
+		agg, err = sources.ReadAll(ctx, specs, sources.Options{Stdin: stdin, Format: f})
+	}
 	if err != nil {
 		return err
 	}
@@ -57,6 +68,22 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return writeJSON(stdout, rep)
 	}
 	return writeReport(stdout, pos, &rep, *top)
+}
+
+// followFor runs the dashboard's pipeline on specs for d, reading files
+// from their start and following them through rotation, and returns the
+// aggregator it filled: what the dashboard would show after d.
+func followFor(ctx context.Context, specs []sources.Spec, opt sources.Options, d time.Duration) (*model.Aggregator, error) {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	p := sources.New(specs, opt)
+	err := p.Run(ctx)
+	select {
+	case ferr := <-p.Failed():
+		return nil, ferr
+	default:
+	}
+	return p.Aggregator(), err
 }
 
 // writeReport prints the text form. Every string from the logs passes
