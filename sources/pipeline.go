@@ -28,7 +28,7 @@ type Options struct {
 	// Stdin is read for "-" (default os.Stdin).
 	Stdin io.Reader
 	// Interval is the shortest time between published snapshots (default
-	// 100ms): new data is on screen within about Interval. With nothing
+	// 200ms): new data is on screen within about Interval. With nothing
 	// new, a snapshot still goes out every IdleInterval (default 1s) so
 	// the clock and windows move on.
 	Interval, IdleInterval time.Duration
@@ -49,7 +49,7 @@ func (o *Options) defaults() {
 		o.Stdin = os.Stdin
 	}
 	if o.Interval <= 0 {
-		o.Interval = 100 * time.Millisecond
+		o.Interval = 200 * time.Millisecond
 	}
 	if o.IdleInterval <= 0 {
 		o.IdleInterval = time.Second
@@ -67,7 +67,7 @@ func (o *Options) defaults() {
 // publishes an immutable Snapshot into a one-slot channel, replacing one
 // the consumer has not taken yet: within Interval of new data (so a line
 // is on screen in about that time), else every IdleInterval. The
-// dashboard never sees more than ten snapshots a second however fast
+// dashboard never sees more than five snapshots a second however fast
 // lines arrive, and a slow dashboard never slows the readers.
 type Pipeline struct {
 	opt     Options
@@ -170,7 +170,9 @@ func (p *Pipeline) firstErr() error {
 
 // loop owns the aggregator.
 func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
-	tick := time.NewTicker(p.opt.Interval)
+	// Ticking at half the interval publishes a line that ends a quiet
+	// spell soon; under load snapshots still go out every Interval.
+	tick := time.NewTicker(p.opt.Interval / 2)
 	defer tick.Stop()
 	// The rate is the events added over the last rateSpan, counted per tick.
 	type tickCount struct {
@@ -217,7 +219,8 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 			events += int64(len(b.Events))
 			dirty = true
 		case <-tick.C:
-			if dirty || p.opt.Now().Sub(lastPub) >= p.opt.IdleInterval {
+			since := p.opt.Now().Sub(lastPub)
+			if (dirty && since >= p.opt.Interval) || since >= p.opt.IdleInterval {
 				publish()
 			}
 		case <-readersDone:

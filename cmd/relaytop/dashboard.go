@@ -70,7 +70,9 @@ func dashboard(ctx context.Context, specs []sources.Spec, sopt sources.Options, 
 	p := sources.New(specs, sopt)
 	go p.Run(ctx)
 	topt.Snapshots = p.Snapshots()
-	prog := tea.NewProgram(tui.New(topt), tea.WithContext(ctx))
+	// Data changes at most five times a second; 20 fps keeps keys prompt
+	// without the renderer waking 60 times a second for nothing.
+	prog := tea.NewProgram(tui.New(topt), tea.WithContext(ctx), tea.WithFPS(20))
 	failed := make(chan error, 1)
 	go func() {
 		select {

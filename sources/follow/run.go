@@ -118,6 +118,10 @@ func (ws *watchSet) refresh() (added bool) {
 	return added
 }
 
+// settle is how long a write event waits for more writes before the file
+// is read: a few lines' latency for far fewer wake-ups.
+const settle = 20 * time.Millisecond
+
 // wait blocks until something may have changed: a relevant event, a poll
 // tick, the end of a rotation's quiet period, or ctx being done. It reports
 // whether the watches should be refreshed (names were created, removed or
@@ -155,19 +159,30 @@ func (ws *watchSet) wait(ctx context.Context, tick, quiet <-chan time.Time, rota
 			if !refresh && !rotating && !ws.concerns(ev) {
 				continue
 			}
-			// Coalesce what else is queued into this one wake-up.
-			for range 4096 {
+			if refresh || rotating {
+				return refresh
+			}
+			// A write: let the writer's next writes land too (for up to
+			// settle) and read them in one wake-up. A daemon that flushes
+			// every few milliseconds would otherwise wake the reader, the
+			// parser and the aggregator each time.
+			timer := time.NewTimer(settle)
+			defer timer.Stop()
+			for {
 				select {
+				case <-ctx.Done():
+					return false
+				case <-timer.C:
+					return refresh
 				case ev, ok := <-events:
 					if !ok {
 						return refresh
 					}
-					refresh = ws.structural(ev) || refresh
-				default:
-					return refresh
+					if ws.structural(ev) {
+						return true
+					}
 				}
 			}
-			return refresh
 		}
 	}
 }
