@@ -178,9 +178,7 @@ func (p *Parser) track(ev *model.Event) {
 	}
 	switch ev.Outcome {
 	case model.Deferred:
-		kept := *ev
-		kept.Raw = ""
-		p.pending.defer_(kept.Detach())
+		p.pending.defer_(p.pending.compact(*ev))
 	case model.Sent, model.Bounced:
 		p.pending.done(ev.QueueID, ev.Recipient)
 	}
