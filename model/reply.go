@@ -124,7 +124,8 @@ func SplitCommand(s string) (string, string) {
 		return s, ""
 	}
 	i := strings.LastIndex(s, pre)
-	if i < 0 {
+	if i < 0 || i+len(pre) > len(s)-len(suf) {
+		// No prefix, or one that overlaps the suffix: "(in reply to command)".
 		return s, ""
 	}
 	cmd := s[i+len(pre) : len(s)-len(suf)]

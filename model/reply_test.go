@@ -31,6 +31,11 @@ func TestSplitCommand(t *testing.T) {
 	if rest != "host x said: 550 no (such) user" || cmd != "RCPT TO" {
 		t.Fatalf("got %q %q", rest, cmd)
 	}
+	// Found by fuzzing: the prefix and the suffix overlap.
+	rest, cmd = SplitCommand("((in reply to command))")
+	if rest != "((in reply to command))" || cmd != "" {
+		t.Fatalf("overlap: %q %q", rest, cmd)
+	}
 	rest, cmd = SplitCommand("Connection timed out")
 	if rest != "Connection timed out" || cmd != "" {
 		t.Fatalf("got %q %q", rest, cmd)
