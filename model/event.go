@@ -91,6 +91,10 @@ type Event struct {
 	// VMTA, pool); "" for Postfix.
 	Identity string
 	Reply    Reply
+	// Age is how long the message had been queued at this attempt, when
+	// the MTA logs it (Postfix delay=, PowerMTA timeQueued, KumoMTA
+	// created); 0 when unknown. It tells recipients that keep deferring.
+	Age time.Duration
 	// Raw is the log line the event came from, kept for samples.
 	Raw string
 }

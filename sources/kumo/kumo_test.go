@@ -33,6 +33,7 @@ func TestBounceRecord(t *testing.T) {
 	ev, k := parseOne(t, New(), bounce)
 	want := model.Event{Time: time.Unix(1795815600, 0).UTC(), Outcome: model.Bounced, MTA: "kumo", QueueID: "x1",
 		Recipient: "U@Gmail.COM", Domain: "gmail.com", Relay: "gmail-smtp-in.l.google.com", Identity: "src", Raw: bounce,
+		Age: 10 * time.Second, // timestamp - created
 		Reply: model.Reply{Code: 550, Enhanced: "5.1.1", Command: "RCPT TO",
 			Text: "The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces."}}
 	if k != line.Result || ev != want {

@@ -21,6 +21,7 @@ type record struct {
 	Response      response        `json:"response"`
 	PeerAddress   *peerAddress    `json:"peer_address"`
 	Timestamp     json.RawMessage `json:"timestamp"`
+	Created       json.RawMessage `json:"created"`
 	EgressPool    string          `json:"egress_pool"`
 	EgressSource  string          `json:"egress_source"`
 	SourceAddress *sourceAddress  `json:"source_address"`
@@ -56,6 +57,9 @@ func (p *Parser) event(r *record, o model.Outcome) (model.Event, bool) {
 	}
 	ev := model.Event{Time: tm, Outcome: o, MTA: p.mta(), QueueID: r.ID,
 		Recipient: r.Recipient, Domain: domainOf(r.Recipient), Reply: replyOf(&r.Response)}
+	if c, ok := parseTimestamp(r.Created); ok && tm.After(c) {
+		ev.Age = tm.Sub(c)
+	}
 	if r.PeerAddress != nil {
 		ev.Relay = hostName(r.PeerAddress.Name)
 		ev.RelayIP = r.PeerAddress.Addr

@@ -46,6 +46,15 @@ func (p *Parser) event(k recKind, ln []byte) (model.Event, bool) {
 		ev.Kind = model.Internal
 	}
 	ev.Identity = p.identity(ln)
+	if p.col[colTimeLogged] >= 0 {
+		loc := p.Loc
+		if loc == nil {
+			loc = time.UTC
+		}
+		if q, ok := parseTime(p.get(ln, colTimeQueued), loc); ok && ev.Time.After(q) {
+			ev.Age = ev.Time.Sub(q)
+		}
+	}
 	return ev, true
 }
 
@@ -109,6 +118,9 @@ func parseTime(b []byte, loc *time.Location) (time.Time, bool) {
 	}
 	if allDigits(b) {
 		return unixTime(b)
+	}
+	if t, ok := isoTime(b); ok {
+		return t, true
 	}
 	s := string(b)
 	var layouts []string
@@ -264,4 +276,40 @@ func lower(b []byte) string {
 
 func isLoopback(ip string) bool {
 	return strings.HasPrefix(ip, "127.") || ip == "::1"
+}
+
+// isoTime reads the documented "2006-01-02 15:04:05-0700" form without
+// allocating (a record has two of them).
+func isoTime(b []byte) (time.Time, bool) {
+	if len(b) != 24 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' || (b[19] != '+' && b[19] != '-') {
+		return time.Time{}, false
+	}
+	num := func(i, n int) (int, bool) {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 2)
+	d, ok3 := num(8, 2)
+	h, ok4 := num(11, 2)
+	mi, ok5 := num(14, 2)
+	sec, ok6 := num(17, 2)
+	oh, ok7 := num(20, 2)
+	om, ok8 := num(22, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7 && ok8) || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 {
+		return time.Time{}, false
+	}
+	off := (oh*60 + om) * 60
+	if b[19] == '-' {
+		off = -off
+	}
+	// The instant, then as UTC: no *time.Location is made per record.
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC).Add(-time.Duration(off) * time.Second)
+	return t, true
 }

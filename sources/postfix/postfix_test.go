@@ -79,7 +79,7 @@ func TestResultLines(t *testing.T) {
 			if got.Raw != c.line || got.MTA != "postfix" || got.Time.IsZero() {
 				t.Errorf("raw/mta/time not set: %+v", got)
 			}
-			got.Raw, got.MTA, got.Time = "", "", time.Time{}
+			got.Raw, got.MTA, got.Time, got.Age = "", "", time.Time{}, 0
 			if got != c.want {
 				t.Errorf("got  %+v\nwant %+v", got, c.want)
 			}
@@ -200,4 +200,16 @@ func itoa(i int) string {
 		i /= 10
 	}
 	return string(b)
+}
+
+func TestDelayIsAge(t *testing.T) {
+	evs, _ := parseOne(t, newTestParser(), "Dec 15 07:48:33 phoenix postfix/error[30156]: C2EC71104FA2: to=<s@x.uk>, relay=none, delay=406308.5, delays=405198/1110/0/0, dsn=4.4.1, status=deferred (connect to ns.x.com[129.34.20.123]:25: Connection timed out)")
+	if len(evs) != 1 || evs[0].Age != 406308*time.Second+500*time.Millisecond {
+		t.Fatalf("age %v", evs)
+	}
+	for in, want := range map[string]time.Duration{"0.51": 510 * time.Millisecond, "955": 955 * time.Second, "": 0, "x": 0, "1.2.3": 0} {
+		if got := seconds([]byte(in)); got != want {
+			t.Errorf("seconds(%q) = %v, want %v", in, got, want)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package postfix
 import (
 	"bytes"
 	"strings"
+	"time"
 
 	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/sources/syslog"
@@ -10,7 +11,7 @@ import (
 
 // fields are the parts of a result line relaytop uses.
 type fields struct {
-	to, relay, dsn, status, text []byte
+	to, relay, delay, dsn, status, text []byte
 }
 
 // splitResult reads "to=<rcpt>, [orig_to=<..>, ]relay=..., ..., dsn=...,
@@ -68,6 +69,8 @@ func splitResult(rest []byte) (fields, bool) {
 		switch string(key) {
 		case "relay":
 			f.relay = v
+		case "delay":
+			f.delay = v
 		case "dsn":
 			f.dsn = v
 		}
@@ -100,6 +103,7 @@ func (p *Parser) result(h syslog.Header, daemon string, qid, rest, line []byte, 
 	ev.Time, ev.MTA, ev.Raw = h.Time, p.mta(), v.raw
 	ev.Host, ev.QueueID = v.of(h.Host), v.of(qid)
 	ev.Recipient = v.of(f.to)
+	ev.Age = seconds(f.delay)
 	ev.Domain = domainOf(ev.Recipient)
 	relayHost, relayIP := v.hostIP(f.relay)
 	text, cmd := model.SplitCommand(v.of(f.text))
@@ -280,4 +284,28 @@ func replyOf(text string) (model.Reply, string, string) {
 		}
 	}
 	return model.ParseReply(text), "", ""
+}
+
+// seconds reads Postfix's delay= ("0.51", "955", "336721"): the time since
+// the message arrived, in seconds.
+func seconds(b []byte) time.Duration {
+	var whole, frac, scale int64 = 0, 0, 1
+	dot := false
+	for _, c := range b {
+		switch {
+		case c == '.' && !dot:
+			dot = true
+		case c >= '0' && c <= '9':
+			if dot {
+				if scale < 1000 {
+					frac, scale = frac*10+int64(c-'0'), scale*10
+				}
+			} else if whole < 1<<40 {
+				whole = whole*10 + int64(c-'0')
+			}
+		default:
+			return 0
+		}
+	}
+	return time.Duration(whole)*time.Second + time.Duration(frac)*time.Second/time.Duration(scale)
 }
