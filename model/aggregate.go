@@ -41,6 +41,8 @@ type Config struct {
 	// Watch is the reply whose share is graphed against an alarm line;
 	// default MicrosoftWatch.
 	Watch *Watch
+	// Verdicts sets the thresholds of verdicts.
+	Verdicts VerdictConfig
 }
 
 // Watch names a reply to graph as a share of a provider's attempts.
@@ -75,9 +77,14 @@ const UnknownDomain = "(unknown)"
 // concurrent use: one goroutine owns it and publishes Snapshots, which are
 // immutable.
 type Aggregator struct {
-	cls    *Classifier
-	limits Limits
-	watch  Watch
+	cls      *Classifier
+	limits   Limits
+	watch    Watch
+	verdicts VerdictConfig
+	episodes episodes
+	// shareStates is what minute judgements remember per verdict family.
+	shareStates map[string]shareState
+	judged      int64 // the minute (of event time) verdicts were last judged at
 
 	clock    time.Time // the data's clock: the newest event time seen
 	first    time.Time // the oldest event time seen
@@ -145,7 +152,8 @@ func (r *row) add(ev *Event, hit bool) {
 
 // NewAggregator returns an empty aggregator.
 func NewAggregator(cfg Config) *Aggregator {
-	a := &Aggregator{cls: cfg.Classifier, limits: cfg.Limits, watch: MicrosoftWatch,
+	cfg.Verdicts.defaults()
+	a := &Aggregator{cls: cfg.Classifier, limits: cfg.Limits, watch: MicrosoftWatch, verdicts: cfg.Verdicts,
 		providers: map[string]*row{}, platforms: map[string]*row{}, sigs: map[SigKey]*sigRow{},
 		mtas: map[string]*MTACounts{}}
 	if a.cls == nil {
@@ -233,6 +241,7 @@ func (a *Aggregator) Add(ev *Event) {
 	m.Add(ev.Outcome, 1)
 	if ev.Time.After(a.clock) {
 		a.clock = ev.Time
+		a.judgeMinute(ev.Time)
 	}
 	if a.first.IsZero() || ev.Time.Before(a.first) {
 		a.first = ev.Time
@@ -260,7 +269,8 @@ func (a *Aggregator) Add(ev *Event) {
 		a.idents.get(ev.Identity, Classification{}).add(ev, hit)
 	}
 	if ev.Outcome != Sent {
-		a.signature(ev, cl).add(ev, dom, host)
+		aged := ev.Outcome == Deferred && ev.Age >= a.verdicts.Aging
+		a.signature(ev, cl).add(ev, dom, host, aged)
 	}
 }
 
@@ -339,6 +349,44 @@ func (t *rowTable) evict() {
 		delete(t.rows, r.key)
 	}
 }
+
+// judgeMinute judges verdicts once per minute of the data's own time, as
+// the data clock passes each minute, so that a replayed log yields the
+// episodes it held when they happened.
+func (a *Aggregator) judgeMinute(t time.Time) {
+	m := bucketOf(t) / bucketsPerMinute
+	if a.judged == 0 {
+		a.judged = m
+		return
+	}
+	if m <= a.judged {
+		return
+	}
+	a.judged = m
+	a.judgeAt(m*bucketsPerMinute - 1)
+}
+
+const bucketsPerMinute = int64(time.Minute / BucketWidth)
+
+// JudgeNow judges verdicts at t and records their episodes: what a report
+// does at the end of its data, so the last minute counts too.
+func (a *Aggregator) JudgeNow(t time.Time) { a.judgeAt(bucketOf(t)) }
+
+// judgeAt judges verdicts with windows ending at bucket nb, moving the
+// families' state and the episodes on.
+func (a *Aggregator) judgeAt(nb int64) {
+	provs := a.rows(a.providers, nb)
+	sigs := make([]SigRow, 0, len(a.sigs))
+	for _, r := range a.sigs {
+		sigs = append(sigs, a.sigView(r, nb))
+	}
+	fams := a.judge(provs, sigs, nb, true)
+	a.episodes.observe(BucketTime(nb+1), provs, fams)
+}
+
+// Episodes returns every verdict episode so far; open ones end at end
+// and are marked ongoing.
+func (a *Aggregator) Episodes(end time.Time) []Episode { return a.episodes.list(end) }
 
 // Totals returns the counts since start.
 func (a *Aggregator) Totals() Counts { return a.totals.total }

@@ -218,3 +218,11 @@ func platformOf(relay string) string {
 	}
 	return ""
 }
+
+// IsConsumer reports whether domain is a consumer mailbox domain of a
+// provider (gmail.com, hotmail.com, yahoo.com, ...): mail to it is mail to
+// many people, not to one organisation.
+func (c *Classifier) IsConsumer(domain string) bool {
+	_, ok := c.domain[domain]
+	return ok
+}

@@ -23,6 +23,8 @@ type Report struct {
 	Providers  []ReportProvider  `json:"providers"`
 	Domains    []ReportDomain    `json:"domains"`
 	Signatures []ReportSignature `json:"signatures"`
+	// Verdicts are every verdict episode of the log, in its own time.
+	Verdicts []Episode `json:"verdicts"`
 }
 
 // ReportProvider is one provider's totals.
@@ -80,6 +82,7 @@ func NewReport(s *Snapshot, first time.Time) Report {
 		}
 	}
 	sortSignatures(r.Signatures)
+	r.Verdicts = append([]Episode{}, s.Episodes...)
 	return r
 }
 

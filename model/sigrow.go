@@ -26,7 +26,13 @@ type sigRow struct {
 	idents      map[string]int64
 	samples     []string
 	example     string // one reply text as received
-	cache       viewCache[SigRow]
+	threshold   float64
+	aged        int64
+	family      string // the verdict family's key (see VerdictConfig.Family)
+	// rdoms and ridents count recent recipient domains and sending
+	// identities, for concentration.
+	rdoms, ridents recent
+	cache          viewCache[SigRow]
 }
 
 func (a *Aggregator) signature(ev *Event, cl Classification) *sigRow {
@@ -38,6 +44,13 @@ func (a *Aggregator) signature(ev *Event, cl Classification) *sigRow {
 		}
 		k.Enhanced = strings.Clone(k.Enhanced)
 		r = newSigRow(k, cl.Platform, ev.Time)
+		r.threshold = DefaultThreshold
+		if a.verdicts.Threshold != nil {
+			if t := a.verdicts.Threshold(k); t > 0 {
+				r.threshold = t
+			}
+		}
+		r.family = familyKey(k, a.verdicts.Family)
 		a.sigs[k] = r
 	}
 	return r
@@ -47,10 +60,13 @@ func newSigRow(k SigKey, platform string, first time.Time) *sigRow {
 	return &sigRow{key: k, platform: platform, first: first}
 }
 
-func (r *sigRow) add(ev *Event, dom, host string) {
+func (r *sigRow) add(ev *Event, dom, host string, aged bool) {
 	r.cache.valid = false
 	r.total.Add(ev.Outcome, 1)
-	r.s.add(ev.Time, ev.Outcome, false)
+	r.s.add(ev.Time, ev.Outcome, aged)
+	if aged {
+		r.aged++
+	}
 	if ev.Time.Before(r.first) {
 		r.first = ev.Time
 	}
@@ -58,6 +74,7 @@ func (r *sigRow) add(ev *Event, dom, host string) {
 		r.last = ev.Time
 	}
 	bump(&r.domains, dom)
+	r.rdoms.add(ev.Time, dom)
 	relay := ev.Relay
 	if relay == "" {
 		relay = ev.RelayIP
@@ -68,6 +85,7 @@ func (r *sigRow) add(ev *Event, dom, host string) {
 	bump(&r.hosts, host)
 	if ev.Identity != "" {
 		bump(&r.idents, ev.Identity)
+		r.ridents.add(ev.Time, ev.Identity)
 	}
 	if r.example == "" {
 		r.example = strings.Clone(ev.Reply.Text)
@@ -129,6 +147,50 @@ func (a *Aggregator) evictSignatures() {
 		}
 		delete(a.sigs, r.key)
 	}
+}
+
+// recentSpan is the span of one generation of recent counts.
+const recentSpan = 30 * 60 // seconds
+
+// recent counts keys over the current and the previous half hour of the
+// data's own time, bounded like bump: the last 30 to 60 minutes.
+type recent struct {
+	gen       int64
+	cur, prev map[string]int64
+}
+
+func (r *recent) add(t time.Time, key string) {
+	g := t.Unix() / recentSpan
+	switch {
+	case g == r.gen:
+	case g == r.gen+1:
+		r.prev, r.cur, r.gen = r.cur, nil, g
+	case g > r.gen:
+		r.prev, r.cur, r.gen = nil, nil, g
+	case g == r.gen-1:
+		bump(&r.prev, key)
+		return
+	default: // older than an hour: not recent
+		return
+	}
+	bump(&r.cur, key)
+}
+
+// top returns the recent counts as of now, most frequent first.
+func (r *recent) top(now time.Time) []KeyCount {
+	g := now.Unix() / recentSpan
+	m := map[string]int64{}
+	if g <= r.gen+1 {
+		for k, v := range r.cur {
+			m[k] += v
+		}
+	}
+	if g <= r.gen {
+		for k, v := range r.prev {
+			m[k] += v
+		}
+	}
+	return topOf(m)
 }
 
 // KeyCount is a name and how often it was seen.

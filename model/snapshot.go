@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"sort"
 	"time"
 )
@@ -31,6 +32,8 @@ type Snapshot struct {
 	Identities []Row
 	Signatures []SigRow
 	Watch      WatchView
+	// Episodes are the verdict episodes so far (see Aggregator.Episodes).
+	Episodes []Episode
 
 	// Filled by the pipeline, not the aggregator:
 	Sources []SourceState
@@ -49,6 +52,8 @@ type Row struct {
 	Win      [NumWindows]Counts
 	Trend    [NumWindows][TrendPoints]TrendPoint
 	LastSeen time.Time
+	// Verdicts are the provider's verdicts, worst first (providers only).
+	Verdicts []Verdict
 }
 
 // SigRow is one reply signature: a provider's reply, normalised, with its
@@ -67,6 +72,14 @@ type SigRow struct {
 	Identities   []KeyCount // sending identities it was answered to
 	Samples      []string   // the last raw lines
 	Example      string     // one reply text as received
+	// Threshold is the alarm share of the provider's attempts verdicts
+	// judge this reply by; Aged counts deferrals of recipients queued
+	// longer than the aging threshold, per window and in all.
+	Threshold float64
+	Aged      [NumWindows]int64
+	AgedTotal int64
+	// Verdicts are what relaytop makes of this reply now, worst first.
+	Verdicts []Verdict
 }
 
 // SourceState is the state of one input as the header shows it.
@@ -113,7 +126,87 @@ func (a *Aggregator) Snapshot(now time.Time) *Snapshot {
 		return x.Key.String() < y.Key.String()
 	})
 	s.Watch = a.watchView(nb)
+	a.judge(s.Providers, s.Signatures, nb, false)
+	s.Episodes = a.episodes.list(now)
 	return s
+}
+
+// judge sets the verdicts of signatures and providers, with windows
+// ending at bucket nb. Signatures of one family are judged together and
+// share their verdicts. Only the minute judgements (commit) move the
+// families' remembered state; a snapshot between them judges from it.
+func (a *Aggregator) judge(providers []Row, sigs []SigRow, nb int64, commit bool) []*family {
+	now := BucketTime(nb + 1)
+	prov := make(map[string]*Row, len(providers))
+	for i := range providers {
+		prov[providers[i].Key] = &providers[i]
+	}
+	fams := a.families(sigs)
+	next := map[string]shareState{}
+	for _, f := range fams {
+		p := prov[f.g.Key.Provider]
+		v, st := judgeShare(&f.g, p, now, a.first, f.g.Threshold, a.shareStates[f.key])
+		if st != (shareState{}) {
+			next[f.key] = st
+		}
+		v = append(v, a.judgeOther(f, p, now, sigs)...)
+		sort.SliceStable(v, func(i, j int) bool { return v[i].Kind.Worse(v[j].Kind) })
+		if n := len(f.members); n > 1 {
+			for i := range v {
+				v[i].Figures["signatures"] = n
+				v[i].Evidence = fmt.Sprintf("%d forms of this reply together: %s", n, v[i].Evidence)
+			}
+		}
+		f.g.Verdicts = v
+		for _, i := range f.members {
+			sigs[i].Verdicts = v
+		}
+	}
+	if commit {
+		a.shareStates = next
+	}
+	for i := range providers {
+		providers[i].Verdicts = judgeProvider(&providers[i], sigs)
+	}
+	return fams
+}
+
+// families groups signatures by family key, summing their windows.
+func (a *Aggregator) families(sigs []SigRow) []*family {
+	byKey := map[string]*family{}
+	var out []*family
+	for i := range sigs {
+		g := &sigs[i]
+		key := familyKey(g.Key, nil)
+		if r := a.sigs[g.Key]; r != nil {
+			key = r.family
+		}
+		f := byKey[key]
+		if f == nil {
+			f = &family{key: key, g: *g}
+			byKey[key] = f
+			out = append(out, f)
+			f.members = append(f.members, i)
+			continue
+		}
+		f.members = append(f.members, i)
+		if g.Win[W1h].Total() > f.g.Win[W1h].Total() {
+			f.g.Key, f.g.Threshold = g.Key, g.Threshold
+		}
+		f.g.Total = f.g.Total.Plus(g.Total)
+		f.g.AgedTotal += g.AgedTotal
+		for w := W1m; w < NumWindows; w++ {
+			f.g.Win[w] = f.g.Win[w].Plus(g.Win[w])
+			f.g.Aged[w] += g.Aged[w]
+			for j := range f.g.Trend[w] {
+				t, u := &f.g.Trend[w][j], g.Trend[w][j]
+				t.Attempts += u.Attempts
+				t.Deferred += u.Deferred
+				t.Bounced += u.Bounced
+			}
+		}
+	}
+	return out
 }
 
 // tableRows views a row table, its overflow row last.
@@ -163,7 +256,7 @@ func (a *Aggregator) rowView(r *row, nb int64) Row {
 	default:
 		v.Name = r.key
 	}
-	r.s.windows(nb, &v.Win, &v.Trend)
+	r.s.windows(nb, &v.Win, &v.Trend, nil)
 	r.cache.put(v, nb)
 	return v
 }
@@ -175,8 +268,8 @@ func (a *Aggregator) sigView(r *sigRow, nb int64) SigRow {
 		return v
 	}
 	v := SigRow{Key: r.key, ProviderName: a.cls.Name(r.key.Provider), Platform: r.platform, Total: r.total,
-		First: r.first, Last: r.last, Example: r.example}
-	r.s.windows(nb, &v.Win, &v.Trend)
+		First: r.first, Last: r.last, Example: r.example, Threshold: r.threshold, AgedTotal: r.aged}
+	r.s.windows(nb, &v.Win, &v.Trend, &v.Aged)
 	v.Domains = topOf(r.domains)
 	v.Relays = topOf(r.relays)
 	v.Hosts = topOf(r.hosts)

@@ -93,6 +93,19 @@ const (
 	Recovering
 	// Sparse: too few attempts to judge a share.
 	Sparse
+	// Noise: a few replies, a small share: nothing to act on.
+	Noise
+	// Concentrated: most of a reply's volume comes from one recipient
+	// organisation or one sending identity.
+	Concentrated
+	// Aging: recipients have been deferring for longer than the aging
+	// threshold (default 24h): their retry time will run out.
+	Aging
+	// Misclassified: 4.x.x replies counted as bounces, or 5.x.x as
+	// deferrals: the sending software classifies them wrongly.
+	Misclassified
+	// AuthTrouble: SPF, DKIM or DMARC replies rising at a provider.
+	AuthTrouble
 )
 
 // String returns the verdict's name.
@@ -106,8 +119,28 @@ func (k VerdictKind) String() string {
 		return "recovering"
 	case Sparse:
 		return "too few to judge"
+	case Noise:
+		return "noise"
+	case Concentrated:
+		return "concentrated"
+	case Aging:
+		return "aging"
+	case Misclassified:
+		return "misclassified"
+	case AuthTrouble:
+		return "auth trouble"
 	}
 	return "quiet"
+}
+
+// ParseVerdictKind returns the kind String names.
+func ParseVerdictKind(s string) (VerdictKind, bool) {
+	for k := Quiet; k <= AuthTrouble; k++ {
+		if k.String() == s {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // Verdict is a judgement with the figures that support it.
@@ -120,6 +153,9 @@ type Verdict struct {
 	PeakAt time.Time
 	// Over is how long the one-minute share has been at or over the line.
 	Over time.Duration
+	// Figures are the numbers behind the verdict, by name (share,
+	// threshold, count, attempts, peak, top, ...), for reports and hooks.
+	Figures map[string]any
 }
 
 // Minimum attempts before a share is judged at all.
@@ -138,17 +174,24 @@ func judgeWatch(v *WatchView) Verdict {
 			vd.Peak, vd.PeakAt = s, v.Points[i].At
 		}
 	}
-	for i := len(shares) - 1; i >= 0 && shares[i] >= thr && thr > 0; i-- {
+	// Over: how long the share has been at or over the line, reading back
+	// through one-minute shares and letting a dip pass while the 5-minute
+	// share stays over.
+	five := v.Shares(len(v.Points), 5*time.Minute)
+	for i := len(shares) - 1; i >= 0 && thr > 0 && (shares[i] >= thr || five[i] >= thr); i-- {
 		vd.Over += BucketWidth
 	}
 	long := w15.Attempts >= minLongAttempts && w15.Share() >= thr
 	switch {
-	case long && w5.Share() >= thr:
+	case long && w5.Share() >= thr && vd.Over >= 15*time.Minute:
 		vd.Kind = Sustained
 		vd.Evidence = fmt.Sprintf("%s of %s attempts over 15m; over %s for %s", pct(w15.Share()), Thousands(int64(w15.Attempts)), pct(thr), fmtDur(vd.Over))
 	case (w1.Attempts >= minShortAttempts && w1.Share() >= thr) || (w5.Attempts >= minShortAttempts && w5.Share() >= thr):
 		vd.Kind = Burst
 		vd.Evidence = fmt.Sprintf("%s over 1m, %s over 15m; peak %s at %s", pct(w1.Share()), pct(w15.Share()), pct(vd.Peak), vd.PeakAt.Format("15:04"))
+		if vd.Over > 0 {
+			vd.Evidence += fmt.Sprintf("; over %s for %s", pct(thr), fmtDur(vd.Over))
+		}
 	case long:
 		vd.Kind = Recovering
 		vd.Evidence = fmt.Sprintf("back under %s: %s over 5m after %s over 15m", pct(thr), pct(w5.Share()), pct(w15.Share()))

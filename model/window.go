@@ -230,9 +230,9 @@ type TrendPoint struct {
 	Attempts, Deferred, Bounced uint32
 }
 
-// windows sums s into per-window counts and trend points, all ending at
-// bucket now.
-func (s *series) windows(now int64, win *[NumWindows]Counts, trend *[NumWindows][TrendPoints]TrendPoint) {
+// windows sums s into per-window counts, trend points and (when hits is
+// not nil) hits, all ending at bucket now.
+func (s *series) windows(now int64, win *[NumWindows]Counts, trend *[NumWindows][TrendPoints]TrendPoint, hits *[NumWindows]int64) {
 	s.each(func(b int64, tl tally) {
 		k := now - b // how many buckets before now
 		if k < 0 {
@@ -244,6 +244,9 @@ func (s *series) windows(now int64, win *[NumWindows]Counts, trend *[NumWindows]
 				continue
 			}
 			win[w].add(tl.c)
+			if hits != nil {
+				hits[w] += int64(tl.hits)
+			}
 			if trend != nil {
 				// Point index: oldest slice first.
 				pts := trendPoints(w)

@@ -34,7 +34,7 @@ func TestSeriesMatchesBruteForce(t *testing.T) {
 		merged.merge(&other)
 		now := bucketOf(t0.Add(spread))
 		var win [NumWindows]Counts
-		s.windows(now, &win, nil)
+		s.windows(now, &win, nil, nil)
 		for w := W1m; w < NumWindows; w++ {
 			var want Counts
 			head := int64(0)
@@ -53,7 +53,7 @@ func TestSeriesMatchesBruteForce(t *testing.T) {
 			}
 		}
 		var mwin [NumWindows]Counts
-		merged.windows(now, &mwin, nil)
+		merged.windows(now, &mwin, nil, nil)
 		if mwin[W1h].Total() < win[W1h].Total() {
 			t.Fatalf("merge lost counts: %+v < %+v", mwin[W1h], win[W1h])
 		}

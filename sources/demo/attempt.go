@@ -1,9 +1,12 @@
 package demo
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // invalidShare is the share of recipients whose mailbox does not exist.
-var invalidShare = [numProviders]float64{0.012, 0.018, 0.015, 0.010, 0.025}
+var invalidShare = [numProviders]float64{0.012, 0.012, 0.008, 0.010, 0.025}
 
 // newCampaignMsg creates a campaign message with 1 to 3 recipients.
 func (s *Sim) newCampaignMsg(web bool) int32 {
@@ -35,6 +38,36 @@ func (s *Sim) newCampaignMsg(web bool) int32 {
 		}
 	}
 	return mi
+}
+
+// queueBacklog puts yesterday's backlog in the deferred queue: one-recipient
+// messages for the domain whose server is out of storage, queued BacklogAge
+// to six hours more before the log begins, whose next retries fall due over
+// the log's first backlogRetry and then every backlogRetry. Its size follows
+// the rate, for about three retries a minute at DefaultRate.
+func (s *Sim) queueBacklog() {
+	n := int(backlogRate*s.msgPerSec*backlogRetry.Seconds() + 0.5)
+	for range n {
+		mi := s.allocMsg(mkCampaign)
+		m := &s.msgs[mi]
+		m.arrival = -BacklogAge.Milliseconds() - s.rng.Int64N((6 * time.Hour).Milliseconds())
+		m.mid = mix(m.seq ^ s.msalt)
+		m.ident = uint8((m.mid >> 40) % uint64(numIdents))
+		m.backlog = true
+		m.attempt = uint8(18 + s.rng.IntN(6)) // retried all day
+		m.nrcpt = 1
+		m.size = int32(8000 + s.rng.IntN(70000))
+		m.rcpt[0] = recipient{
+			dom:   table.diskFull,
+			first: uint8(s.rng.IntN(len(firstNames))),
+			last:  uint8(s.rng.IntN(len(lastNames))),
+			style: uint8(s.rng.IntN(6)),
+			num:   uint16(s.rng.IntN(2000)),
+			state: stDeferred,
+			tried: true,
+		}
+		s.push(s.between(0, backlogRetry.Milliseconds()), evQmgr, mi, 0)
+	}
 }
 
 // sameAddress reports whether two recipients spell the same address.

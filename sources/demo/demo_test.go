@@ -107,6 +107,11 @@ func TestSummaryMatchesText(t *testing.T) {
 		"Connection timed out", "delivery temporarily suspended", "Name service error",
 		"dsn=4.4.3", "relay=none", "postfix/error[", "Greylisted",
 		"sender non-delivery notification", "status=deliverable", "status=undeliverable",
+		"@fabrikam.com>, relay=fabrikam-com.mail.protection.outlook.com[", "dsn=5.7.1, status=bounced (host fabrikam-com.",
+		" said: 550 5.7.1 Delivery not authorized, message refused [", "dsn=4.3.1, status=deferred (host mail.",
+		" said: 452 4.3.1 Insufficient system storage (in reply to MAIL FROM command))", "dsn=4.2.2, status=deferred (host ",
+		"dsn=5.2.2, status=bounced (host ", " said: 452-4.2.2 The recipient's inbox is out of storage space.",
+		"dsn=5.7.26, status=bounced (host ", " said: 550-5.7.26 Unauthenticated email from mailer.example.com ",
 	} {
 		if !bytes.Contains(log, []byte(s)) {
 			t.Errorf("log holds no %q", s)
@@ -250,7 +255,7 @@ func TestWriteZeroAndHost(t *testing.T) {
 	if _, err := Write(&buf, Config{Host: "relay-7", Start: start}, 10); err != nil {
 		t.Fatal(err)
 	}
-	if want := "Mar  7 08:55:00 relay-7 postfix/"; !strings.HasPrefix(buf.String(), want) {
+	if want := start.Add(-History).Format(time.Stamp) + " relay-7 postfix/"; !strings.HasPrefix(buf.String(), want) {
 		t.Errorf("log starts %q, want %q", buf.String()[:40], want)
 	}
 }

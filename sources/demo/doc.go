@@ -23,11 +23,21 @@
 // reserved .example TLD. Relay host names follow the providers' real MX
 // patterns, so relaytop's classifier attributes each line as Summary does.
 //
-// The story (see the constants in timeline.go): ten minutes of normal
-// traffic, then from t=+20s the share of Microsoft attempts answered
-// "451 4.7.0 Temporary server error ... PRXn" climbs past 10% within a
-// minute, stays around 25% until t=+20m and recovers to 1% by t=+23m.
-// Yahoo answers TSS04 all along, Gmail rate-limits in a burst at t=+5m.
+// The story (see the constants in timeline.go) gives each of relaytop's
+// verdicts something to find within ten minutes of Start: fifteen minutes of
+// traffic before Start, during which Yahoo answers TSS04 to 13% of
+// attempts (sustained) until it lifts at t=+4m (recovering); from t=+20s
+// the share of Microsoft attempts answered "451 4.7.0 Temporary server
+// error ... PRXn" climbs past 10% within a minute, stays around 25% until
+// t=+20m and recovers to 1% by t=+23m; Gmail rate-limits in a burst at
+// t=+5m; from t=+2m a mail flow rule at one Microsoft 365 tenant,
+// fabrikam.com, rejects the campaign "550 5.7.1" (concentrated); all
+// along, yesterday's backlog for a small domain whose server is out of
+// storage is retried, queued for more than a day (aging); from t=+3m the
+// sending host bounces Gmail's "452 4.2.2" over-quota deferrals
+// (misclassified); from t=+6m to t=+16m an unpublished DKIM key makes
+// Gmail reject some mail "550 5.7.26" for DMARC (authentication trouble);
+// and low rates of everything else (noise).
 //
 // Everything is a deterministic function of Config: one seeded generator
 // drives an event queue in which every event writes at most one line (for

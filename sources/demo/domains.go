@@ -32,7 +32,8 @@ const (
 	kindTail                     // small independent domain
 )
 
-// tailMode is how a small domain's server behaves all campaign long.
+// tailMode is how a domain's server behaves all campaign long, when it
+// differs from the rest of its kind.
 type tailMode uint8
 
 const (
@@ -40,6 +41,8 @@ const (
 	modeGreylist          // first attempt of each recipient answered 450 4.2.0
 	modeDead              // every connection times out
 	modeDNS               // MX lookup fails temporarily
+	modeDiskFull          // answers 452 4.3.1 Insufficient system storage
+	modeRule              // a Microsoft 365 tenant whose mail flow rule rejects the campaign
 )
 
 // domain is one recipient domain of the simulated list.
@@ -96,13 +99,22 @@ var (
 	tailDead     = []int{11, 47, 123}
 	tailDNS      = []int{29, 141}
 	tailGreylist = []int{6, 23, 36, 52, 77, 98, 110, 160, 188}
+	// tailDiskFull's server (a Postfix) has been out of queue space since
+	// yesterday; it receives yesterday's backlog.
+	tailDiskFull = 85
 )
+
+// ruleTenant is the Microsoft 365 tenant whose mail flow rule rejects the
+// campaign from TenantRuleFrom.
+const ruleTenant = "fabrikam.com"
 
 // domainTable is the fixed recipient population, shared by every Sim.
 type domainTable struct {
 	doms []domain
 	// Per-kind index ranges into doms.
 	m365, outlook, gmail, workspace, yahoo, aol, apple, tail []uint16
+	// diskFull is the index of the tail domain tailDiskFull.
+	diskFull uint16
 	// tailCum is the cumulative Zipf weight of tail[i] (scaled to 1<<20).
 	tailCum []uint32
 }
@@ -117,8 +129,11 @@ func buildTable() *domainTable {
 	}
 	for i, n := range m365Names {
 		mx := strings.ReplaceAll(n, ".", "-") + ".mail.protection.outlook.com"
-		t.m365 = append(t.m365, add(domain{name: n, kind: kindM365, prov: provMicrosoft, mx: mx,
-			ip: [4]byte{52, 101, byte(8 + i*9), byte(10 + i*7)}}))
+		d := domain{name: n, kind: kindM365, prov: provMicrosoft, mx: mx, ip: [4]byte{52, 101, byte(8 + i*9), byte(10 + i*7)}}
+		if n == ruleTenant {
+			d.mode = modeRule
+		}
+		t.m365 = append(t.m365, add(d))
 	}
 	for i, n := range []string{"hotmail.com", "outlook.com", "live.com", "msn.com"} {
 		mx := strings.ReplaceAll(n, ".", "-") + ".olc.protection.outlook.com"
@@ -163,6 +178,8 @@ func buildTable() *domainTable {
 	for _, i := range tailGreylist {
 		t.doms[t.tail[i]].mode = modeGreylist
 	}
+	t.diskFull = t.tail[tailDiskFull]
+	t.doms[t.diskFull].mode = modeDiskFull
 	return t
 }
 

@@ -151,6 +151,7 @@ type message struct {
 	web      bool  // submitted by the web application
 	ident    uint8 // sending identity (index into identities)
 	expiring bool
+	backlog  bool // queued yesterday: retried and expired on Postfix's real schedule
 	rcpt     [maxRcpt]recipient
 }
 
@@ -187,6 +188,14 @@ func (s *Sim) allocMsg(kind uint8) int32 {
 }
 
 func (s *Sim) freeMsg(i int32) { s.free = append(s.free, i) }
+
+// lifetime is how long message m may stay queued, in ms.
+func (m *message) lifetime() int64 {
+	if m.backlog {
+		return backlogLifetime.Milliseconds()
+	}
+	return QueueLifetime.Milliseconds()
+}
 
 // newSession allocates an smtpd session from client c.
 func (s *Sim) newSession(c uint8, parent int32) int32 {

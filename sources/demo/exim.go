@@ -94,14 +94,14 @@ func (s *Sim) eximResult(b []byte, rp reply, mi int32, ri uint8) []byte {
 	r := &m.rcpt[ri]
 	d := &s.doms[r.dom]
 	b = s.eximHead(b, mi)
-	switch rp {
-	case rpSent:
+	switch {
+	case rp == rpSent:
 		b = s.appendRcpt(append(b, "=> "...), r)
 		b = eximTLS(s.eximVia(b, m, r, d, ""), d)
 		b = append(s.appendSent(append(b, ` C="`...), m, r, d), '"')
-	case rpBounce:
+	case rp.bounced():
 		var cmd command
-		s.scratch, cmd = s.bounceText(s.scratch[:0], d, r)
+		s.scratch, cmd = s.failText(s.scratch[:0], rp, d, r)
 		b = s.appendRcpt(append(b, "** "...), r)
 		b = append(eximTLS(s.eximVia(b, m, r, d, ""), d), ": "...)
 		b = append(s.eximAfter(b, cmd, m, r), s.scratch...)

@@ -141,6 +141,12 @@ func kumoNodeID(x uint64) string {
 	return string(b)
 }
 
+// kumoFailClass is the bounce classification KumoMTA's classifier gives
+// each kind of bounce.
+var kumoFailClass = [...]string{
+	rpBounce: "InvalidRecipient", rpQuotaBounce: "QuotaIssues", rpRule: "PolicyRelated", rpDMARC: "AuthenticationFailed",
+}
+
 // kumoResult writes the Delivery, Bounce or TransientFailure record of an
 // SMTP answer and counts it.
 func (s *Sim) kumoResult(b []byte, rp reply, mi int32, ri uint8) []byte {
@@ -149,13 +155,13 @@ func (s *Sim) kumoResult(b []byte, rp reply, mi int32, ri uint8) []byte {
 	d := &s.doms[r.dom]
 	typ, class, attempts := "TransientFailure", "TransientFailure", int(m.attempt)
 	cmd := cmdData
-	switch rp {
-	case rpSent:
+	switch {
+	case rp == rpSent:
 		s.scratch = s.appendSent(s.scratch[:0], m, r, d)
 		typ, class, attempts = "Delivery", "Uncategorized", attempts-1
-	case rpBounce:
-		s.scratch, cmd = s.bounceText(s.scratch[:0], d, r)
-		typ, class, attempts = "Bounce", "InvalidRecipient", attempts-1
+	case rp.bounced():
+		s.scratch, cmd = s.failText(s.scratch[:0], rp, d, r)
+		typ, class, attempts = "Bounce", kumoFailClass[rp], attempts-1
 	default:
 		s.scratch, cmd = s.deferText(s.scratch[:0], rp, d, r, identities[m.ident].ip)
 	}
@@ -211,7 +217,7 @@ func (s *Sim) kumoExpiry(b []byte, mi int32, ri uint8) []byte {
 	next := (s.now - m.arrival + RetrySecond.Milliseconds()) / 1000
 	t := strconv.AppendInt(append(s.scratch[:0], "Next delivery time "...), next/60, 10)
 	t = strconv.AppendInt(append(t, "m "...), next%60, 10)
-	t = strconv.AppendInt(append(t, "s > "...), int64(QueueLifetime/60e9), 10)
+	t = strconv.AppendInt(append(t, "s > "...), m.lifetime()/60_000, 10)
 	s.scratch = append(t, 'm')
 	b = append(s.kumoStart(b, "Expiration", mi, ri), "localhost"...)
 	b = append(s.kumoResponse(b, m, s.scratch), `null},"peer_address":null`...)

@@ -7,10 +7,11 @@ import (
 
 // Fixed names of the simulated site.
 const (
-	sender     = "news@mailer.example.com"
-	senderHost = ".example.com" // appended to Config.Host for myhostname
-	bounceCmd  = "/usr/local/bin/bounce-handler"
-	ourIP      = "192.0.2.25"
+	sender       = "news@" + senderDomain
+	senderDomain = "mailer.example.com"
+	senderHost   = ".example.com" // appended to Config.Host for myhostname
+	bounceCmd    = "/usr/local/bin/bounce-handler"
+	ourIP        = "192.0.2.25"
 )
 
 var clientNames = [...]string{
@@ -308,7 +309,7 @@ func (s *Sim) endAttempt(mi int32) {
 	switch {
 	case m.kind != mkCampaign:
 		s.push(s.now+s.between(0, 3), evRemoved, mi, 0)
-	case deferred > 0 && s.now-m.arrival >= QueueLifetime.Milliseconds():
+	case deferred > 0 && s.now-m.arrival >= m.lifetime():
 		m.expiring = true
 		at := s.now + s.between(0, 5)
 		if s.mta == Postfix {
@@ -333,7 +334,10 @@ func (s *Sim) endAttempt(mi int32) {
 // brings it back to qmgr.
 func (s *Sim) retry(mi int32) {
 	back := RetryFirst
-	if s.msgs[mi].attempt > 1 {
+	switch m := &s.msgs[mi]; {
+	case m.backlog:
+		back = backlogRetry
+	case m.attempt > 1:
 		back = RetrySecond
 	}
 	s.push(s.now+back.Milliseconds()+s.between(0, int64(time.Minute/time.Millisecond)), evQmgr, mi, 0)

@@ -84,11 +84,11 @@ func (m MTA) hops() bool { return m == Postfix || m == Exim }
 func (m MTA) linesPerResult() float64 {
 	switch m {
 	case Exim:
-		return 2.61
+		return 2.53
 	case PowerMTA, KumoMTA:
 		return 1.92
 	}
-	return 4.55
+	return 4.48
 }
 
 // identity is one sending identity: a source address, the name PowerMTA

@@ -7,17 +7,21 @@ import (
 	"testing"
 )
 
-// The Postfix log of seed 1, pinned byte for byte: these sums were taken
-// before the simulator learnt other MTAs' formats, and tests, goldens and
-// benchmarks elsewhere depend on the text staying what it was. A change
-// here is a change of every Postfix demo log.
+// The Postfix log of seed 1, pinned byte for byte: tests, goldens and
+// benchmarks elsewhere depend on the text staying what it is. A change here
+// is a change of every Postfix demo log. These sums were taken when the
+// campaign gained the parts of its story that give every verdict kind
+// (TSS04 over its threshold, the fabrikam.com rule, yesterday's backlog,
+// bounced over-quota deferrals, the DMARC rejections) and 15 minutes of
+// history; the sums before that were 504f2822..., ee17fb21... and
+// e3c5717c....
 const (
 	// pinWrite5k is sha256 of Write(Config{Seed: 1}, 5000).
-	pinWrite5k = "504f2822a77ad0088a635d72d32b8f5f23cbda2323414e9adc315fd7d709558a"
+	pinWrite5k = "7d43ebd4b6f403bdab269fa731862f14745779aa20b05c878424561ff723ca91"
 	// pinWrite20k is sha256 of Write(Config{Seed: 1}, 20000).
-	pinWrite20k = "ee17fb21bbb0849b2551f92f6a5f07d30a2368bca8a5f5e12278524a5437f9b7"
+	pinWrite20k = "ca57fa9a976760b184bf933cd652c8a2c4693c3b45299b4b039bfc91e407bf29"
 	// pinNext5k is sha256 of the first 5000 lines of New(Config{Seed: 1}).Next.
-	pinNext5k = "e3c5717cbc06a9bc25406f50b4c71a07acf426563b208d2374850645d803f9fa"
+	pinNext5k = "70a90f1835005982256373ef3c0bbbefe67124c0996f19acd5007da98855e5a2"
 )
 
 func sha(b []byte) string {

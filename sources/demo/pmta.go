@@ -64,6 +64,10 @@ func pmtaDesc(dsn string) string {
 		return "other or undefined mailbox status"
 	case "2.1":
 		return "mailbox disabled, not accepting messages"
+	case "2.2":
+		return "mailbox full"
+	case "3.1":
+		return "mail system full"
 	case "4.1":
 		return "no answer from host"
 	case "4.3":
@@ -76,6 +80,8 @@ func pmtaDesc(dsn string) string {
 		return "other or undefined media error"
 	case "7.1":
 		return "delivery not authorized, message refused"
+	case "7.26":
+		return "multiple authentication checks failed"
 	}
 	return "other or undefined security status"
 }
@@ -154,7 +160,12 @@ func (s *Sim) appendStatus(b []byte, dsn string) []byte {
 var deferCat = [...]string{
 	rpMS470: "other", rpMS650: "policy-related", rpGmail421: "policy-related",
 	rpGmail4211: "quota-issues", rpTSS04: "policy-related", rpAppleDefer: "policy-related",
-	rpGreylist: "other",
+	rpGreylist: "other", rpQuota: "quota-issues", rpDiskFull: "other",
+}
+
+// failCat is the bounce category PowerMTA gives each kind of bounce.
+var failCat = [...]string{
+	rpBounce: "bad-mailbox", rpQuotaBounce: "quota-issues", rpRule: "policy-related", rpDMARC: "policy-related",
 }
 
 // pmtaResult writes the d, b or t record of an SMTP answer and counts it.
@@ -164,13 +175,13 @@ func (s *Sim) pmtaResult(b []byte, rp reply, mi int32, ri uint8) []byte {
 	d := &s.doms[r.dom]
 	p := pmtaRec{mta: true, host: relayHost(d, r), ip: relayIP(d, r)}
 	var text []byte
-	switch rp {
-	case rpSent:
+	switch {
+	case rp == rpSent:
 		text = s.appendSent(s.scratch[:0], m, r, d)
 		p.typ, p.action, p.dsn, p.cat = "d", "relayed", sentDSN(d), "success"
-	case rpBounce:
-		text, _ = s.bounceText(s.scratch[:0], d, r)
-		p.typ, p.action, p.dsn, p.cat = "b", "failed", bounceDSN(d), "bad-mailbox"
+	case rp.bounced():
+		text, _ = s.failText(s.scratch[:0], rp, d, r)
+		p.typ, p.action, p.dsn, p.cat = "b", "failed", failDSN(rp, d), failCat[rp]
 	default:
 		text, _ = s.deferText(s.scratch[:0], rp, d, r, identities[m.ident].ip)
 		p.typ, p.action, p.dsn, p.cat = "t", "delayed", deferDSN[rp], deferCat[rp]

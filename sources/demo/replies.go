@@ -139,10 +139,40 @@ func (s *Sim) appendSent(b []byte, m *message, r *recipient, d *domain) []byte {
 }
 
 // appendBounce appends Postfix's "host X[ip] said: REPLY (in reply to X
-// command)" for a mailbox that does not exist.
-func (s *Sim) appendBounce(b []byte, d *domain, r *recipient) []byte {
-	b, cmd := s.bounceText(s.appendSaid(b, d, r), d, r)
+// command)" for a bounce rp.
+func (s *Sim) appendBounce(b []byte, rp reply, d *domain, r *recipient) []byte {
+	b, cmd := s.failText(s.appendSaid(b, d, r), rp, d, r)
 	return append(append(append(b, " (in reply to "...), postfixCmd[cmd]...), " command)"...)
+}
+
+// failText appends the reply of a bounce rp and returns the command it
+// answered.
+func (s *Sim) failText(b []byte, rp reply, d *domain, r *recipient) ([]byte, command) {
+	switch rp {
+	case rpQuotaBounce:
+		return s.quotaText(b), cmdRcpt
+	case rpRule:
+		// The default text of a mail flow rule's reject action.
+		b = s.appendMSStamp(append(s.code(b, "550 5.7.1 "), "Delivery not authorized, message refused "...))
+		b = appendHex(append(b, " 08DD"...), s.rng.Uint64(), 12, hexUpper)
+		return append(b, ']'), cmdData
+	case rpDMARC:
+		b = append(s.code(b, "550-5.7.26 "), "Unauthenticated email from "+senderDomain+" is not accepted due to"...)
+		b = append(s.cont(b, "550-5.7.26 "), "domain's DMARC policy. Please contact the administrator of"...)
+		b = append(s.cont(b, "550-5.7.26 "), senderDomain+" domain if this was a legitimate mail. To learn about"...)
+		b = append(s.cont(b, "550-5.7.26 "), "the DMARC initiative, go to"...)
+		b = append(s.cont(b, "550 5.7.26 "), " https://support.google.com/mail/?p=DmarcRejection "...)
+		return s.appendGsmtp(b), cmdData
+	}
+	return s.bounceText(b, d, r)
+}
+
+// quotaText appends Gmail's reply for an account out of storage.
+func (s *Sim) quotaText(b []byte) []byte {
+	b = append(s.code(b, "452-4.2.2 "), "The recipient's inbox is out of storage space. Please direct the"...)
+	b = append(s.cont(b, "452-4.2.2 "), "recipient to"...)
+	b = append(s.cont(b, "452 4.2.2 "), " https://support.google.com/mail/?p=OverQuotaTemp "...)
+	return s.appendGsmtp(b)
 }
 
 // bounceText appends the 5xx reply for a mailbox that does not exist and
@@ -230,6 +260,10 @@ func (s *Sim) deferText(b []byte, rp reply, d *domain, r *recipient, src string)
 	case rpAppleDefer:
 		b = s.appendRcpt(append(s.code(b, "421 4.7.1 "), "Messages to "...), r)
 		return append(b, " deferred due to excessive volume. Try again later - https://support.apple.com/en-us/HT204137"...), cmdRcpt
+	case rpQuota:
+		return s.quotaText(b), cmdRcpt
+	case rpDiskFull:
+		return append(s.code(b, "452 4.3.1 "), "Insufficient system storage"...), cmdMail
 	}
 	b = s.appendRcpt(append(s.code(b, "450 4.2.0 "), '<'), r)
 	b = append(append(b, ">: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/"...), d.name...)

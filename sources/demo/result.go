@@ -4,16 +4,30 @@ package demo
 type reply uint8
 
 const (
-	rpSent       reply = iota
-	rpBounce           // mailbox does not exist
-	rpMS470            // Microsoft 451 4.7.0 ... PRXn
-	rpMS650            // Outlook.com 451 4.7.650 (S775)
-	rpGmail421         // Gmail 421-4.7.0 unsolicited-rate limit
-	rpGmail4211        // Gmail 450-4.2.1 receiving too quickly
-	rpTSS04            // Yahoo/AOL 421 4.7.0 [TSS04]
-	rpAppleDefer       // iCloud 421 4.7.1 excessive volume
-	rpGreylist         // small domain 450 4.2.0 greylisted
+	rpSent        reply = iota
+	rpBounce            // mailbox does not exist
+	rpMS470             // Microsoft 451 4.7.0 ... PRXn
+	rpMS650             // Outlook.com 451 4.7.650 (S775)
+	rpGmail421          // Gmail 421-4.7.0 unsolicited-rate limit
+	rpGmail4211         // Gmail 450-4.2.1 receiving too quickly
+	rpTSS04             // Yahoo/AOL 421 4.7.0 [TSS04]
+	rpAppleDefer        // iCloud 421 4.7.1 excessive volume
+	rpGreylist          // small domain 450 4.2.0 greylisted
+	rpQuota             // Gmail 452-4.2.2 over quota
+	rpDiskFull          // small domain 452 4.3.1 Insufficient system storage
+	rpQuotaBounce       // Gmail 452-4.2.2 over quota, bounced by the status filter
+	rpRule              // Microsoft 365 tenant 550 5.7.1 Delivery not authorized
+	rpDMARC             // Gmail 550-5.7.26 Unauthenticated email ... DMARC policy
 )
+
+// bounced reports whether the sending host bounces a recipient that got rp.
+func (rp reply) bounced() bool {
+	switch rp {
+	case rpBounce, rpQuotaBounce, rpRule, rpDMARC:
+		return true
+	}
+	return false
+}
 
 // decide draws the answer to an SMTP attempt at t (ms from Start).
 func (s *Sim) decide(r *recipient, d *domain, t int64) reply {
@@ -35,6 +49,12 @@ func (s *Sim) decide(r *recipient, d *domain, t int64) reply {
 		if u < p+gmail4211 {
 			return rpGmail4211
 		}
+		if u < p+gmail4211+gmailQuota && !r.invalid {
+			if t >= QuotaBounceFrom.Milliseconds() {
+				return rpQuotaBounce
+			}
+			return rpQuota
+		}
 	case kindYahoo, kindAOL:
 		if u < shareTSS04(t) {
 			return rpTSS04
@@ -44,12 +64,22 @@ func (s *Sim) decide(r *recipient, d *domain, t int64) reply {
 			return rpAppleDefer
 		}
 	case kindTail:
+		if d.mode == modeDiskFull {
+			return rpDiskFull
+		}
 		if d.mode == modeGreylist && !r.tried {
 			return rpGreylist
 		}
 	}
 	if r.invalid {
 		return rpBounce
+	}
+	// Refusals at the end of DATA, for recipients that exist.
+	switch {
+	case d.mode == modeRule && t >= TenantRuleFrom.Milliseconds():
+		return rpRule
+	case (d.kind == kindGmail || d.kind == kindWorkspace) && dkimBroken(t) && u >= 1-gmailDMARC:
+		return rpDMARC
 	}
 	return rpSent
 }
@@ -74,7 +104,7 @@ func (s *Sim) onResult(b []byte, mi int32, ri uint8) []byte {
 		if r.invalid {
 			b = append(b, bounceDSN(d)...)
 			b = append(b, ", status=undeliverable ("...)
-			b = s.appendBounce(b, d, r)
+			b = s.appendBounce(b, rpBounce, d, r)
 			r.state = stBounced
 		} else {
 			b = append(b, "2.1.5, status=deliverable ("...)
@@ -154,11 +184,11 @@ func (s *Sim) appendTempFailure(b []byte, mi int32, ri uint8) []byte {
 // settle counts the answer rp to recipient r's attempt, whose line names
 // sending identity id (or noIdent), and records the recipient's state.
 func (s *Sim) settle(rp reply, m *message, r *recipient, d *domain, id int) {
-	switch rp {
-	case rpSent:
+	switch {
+	case rp == rpSent:
 		s.tally(d.prov, oSent, id)
 		r.state = stSent
-	case rpBounce:
+	case rp.bounced():
 		s.tally(d.prov, oBounced, id)
 		r.state = stBounced
 		m.bounced++
@@ -232,15 +262,15 @@ func (s *Sim) resultHead(b []byte, proc string, pid int32, mi int32, r *recipien
 // appendOutcome appends "X.Y.Z, status=... (reply)" for an SMTP answer
 // and counts it.
 func (s *Sim) appendOutcome(b []byte, rp reply, m *message, r *recipient, d *domain) []byte {
-	switch rp {
-	case rpSent:
+	switch {
+	case rp == rpSent:
 		b = append(b, sentDSN(d)...)
 		b = append(b, ", status=sent ("...)
 		b = s.appendSent(b, m, r, d)
-	case rpBounce:
-		b = append(b, bounceDSN(d)...)
+	case rp.bounced():
+		b = append(b, failDSN(rp, d)...)
 		b = append(b, ", status=bounced ("...)
-		b = s.appendBounce(b, d, r)
+		b = s.appendBounce(b, rp, d, r)
 	default:
 		b = append(b, deferDSN[rp]...)
 		b = append(b, ", status=deferred ("...)
@@ -252,7 +282,8 @@ func (s *Sim) appendOutcome(b []byte, rp reply, m *message, r *recipient, d *dom
 
 var deferDSN = [...]string{
 	rpMS470: "4.7.0", rpMS650: "4.7.650", rpGmail421: "4.7.0", rpGmail4211: "4.2.1",
-	rpTSS04: "4.7.0", rpAppleDefer: "4.7.1", rpGreylist: "4.2.0",
+	rpTSS04: "4.7.0", rpAppleDefer: "4.7.1", rpGreylist: "4.2.0", rpQuota: "4.2.2",
+	rpDiskFull: "4.3.1",
 }
 
 func sentDSN(d *domain) string {
@@ -260,6 +291,20 @@ func sentDSN(d *domain) string {
 		return "2.6.0"
 	}
 	return "2.0.0"
+}
+
+// failDSN is the dsn= of a bounce: the reply's enhanced code, but for the
+// over-quota deferrals the status filter turns into 5.2.2.
+func failDSN(rp reply, d *domain) string {
+	switch rp {
+	case rpQuotaBounce:
+		return "5.2.2"
+	case rpRule:
+		return "5.7.1"
+	case rpDMARC:
+		return "5.7.26"
+	}
+	return bounceDSN(d)
 }
 
 var tailBounceDSN = [...]string{"5.1.1", "5.0.0", "5.1.1", "5.1.10", "5.1.1"}

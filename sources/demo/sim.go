@@ -153,6 +153,7 @@ func New(cfg Config) *Sim {
 	s.st.init(s.loc)
 	s.qst.init(s.loc)
 	s.push(0, evConnect, s.newSession(clientApp, -1), 0)
+	s.queueBacklog()
 	if s.mta == Postfix {
 		s.push(s.expMs(1/(s.msgPerSec*probeShare)), evProbe, -1, 0)
 	}

@@ -89,6 +89,11 @@ func (s *Sim) live(ctx context.Context, w io.Writer, speed float64, now func() t
 			return s.Summary(), nil
 		case <-t.C:
 		}
+		// A tick and the end can both be ready; select picks either, so
+		// look again rather than write on after the end.
+		if ctx.Err() != nil {
+			return s.Summary(), nil
+		}
 		elapsed := float64(now().Sub(wall0).Milliseconds()) * speed
 		if err := upTo(s.start + int64(elapsed)); err != nil {
 			return s.Summary(), fmt.Errorf("demo: write: %w", err)
