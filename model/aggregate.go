@@ -84,6 +84,7 @@ type Aggregator struct {
 	episodes episodes
 	// shareStates is what minute judgements remember per verdict family.
 	shareStates map[string]shareState
+	vcache      verdictCache
 	judged      int64 // the minute (of event time) verdicts were last judged at
 
 	clock    time.Time // the data's clock: the newest event time seen
@@ -377,8 +378,12 @@ func (a *Aggregator) JudgeNow(t time.Time) { a.judgeAt(bucketOf(t)) }
 func (a *Aggregator) judgeAt(nb int64) {
 	provs := a.rows(a.providers, nb)
 	sigs := make([]SigRow, 0, len(a.sigs))
+	since := BucketTime(nb - int64(NumBuckets))
 	for _, r := range a.sigs {
-		sigs = append(sigs, a.sigView(r, nb))
+		// A signature quiet for the hour has nothing in its windows.
+		if r.last.After(since) {
+			sigs = append(sigs, r.stats(nb))
+		}
 	}
 	fams := a.judge(provs, sigs, nb, true)
 	a.episodes.observe(BucketTime(nb+1), provs, fams)

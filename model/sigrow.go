@@ -100,6 +100,14 @@ func (r *sigRow) add(ev *Event, dom, host string, aged bool) {
 	}
 }
 
+// stats views only what verdicts need: the windows, trend and aged
+// counts (sigView's lists cost more than judging).
+func (r *sigRow) stats(nb int64) SigRow {
+	v := SigRow{Key: r.key, Total: r.total, Threshold: r.threshold, AgedTotal: r.aged}
+	r.s.windows(nb, &v.Win, &v.Trend, &v.Aged)
+	return v
+}
+
 // bump counts key in a map bounded by maxSigDomains; beyond it, counts go
 // to OverflowKey.
 func bump(mp *map[string]int64, key string) {

@@ -126,7 +126,7 @@ func (a *Aggregator) Snapshot(now time.Time) *Snapshot {
 		return x.Key.String() < y.Key.String()
 	})
 	s.Watch = a.watchView(nb)
-	a.judge(s.Providers, s.Signatures, nb, false)
+	a.snapshotVerdicts(s.Providers, s.Signatures, nb)
 	s.Episodes = a.episodes.list(now)
 	return s
 }
@@ -145,7 +145,7 @@ func (a *Aggregator) judge(providers []Row, sigs []SigRow, nb int64, commit bool
 	next := map[string]shareState{}
 	for _, f := range fams {
 		p := prov[f.g.Key.Provider]
-		v, st := judgeShare(&f.g, p, now, a.first, f.g.Threshold, a.shareStates[f.key])
+		v, st := judgeShare(f.g, p, now, a.first, f.g.Threshold, a.shareStates[f.key], !commit)
 		if st != (shareState{}) {
 			next[f.key] = st
 		}
@@ -171,23 +171,29 @@ func (a *Aggregator) judge(providers []Row, sigs []SigRow, nb int64, commit bool
 	return fams
 }
 
-// families groups signatures by family key, summing their windows.
+// families groups signatures by family key, summing their windows. A
+// family of one points at its signature; a larger one has its own sum.
 func (a *Aggregator) families(sigs []SigRow) []*family {
-	byKey := map[string]*family{}
-	var out []*family
+	byKey := make(map[string]*family, len(sigs))
+	out := make([]*family, 0, len(sigs))
 	for i := range sigs {
 		g := &sigs[i]
-		key := familyKey(g.Key, nil)
+		var key string
 		if r := a.sigs[g.Key]; r != nil {
 			key = r.family
+		} else {
+			key = familyKey(g.Key, nil)
 		}
 		f := byKey[key]
 		if f == nil {
-			f = &family{key: key, g: *g}
+			f = &family{key: key, g: g, members: []int{i}}
 			byKey[key] = f
 			out = append(out, f)
-			f.members = append(f.members, i)
 			continue
+		}
+		if len(f.members) == 1 {
+			sum := *f.g
+			f.g = &sum
 		}
 		f.members = append(f.members, i)
 		if g.Win[W1h].Total() > f.g.Win[W1h].Total() {

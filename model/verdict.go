@@ -93,8 +93,8 @@ type shareState struct {
 // family is the signatures judged together, summed.
 type family struct {
 	key     string
-	g       SigRow // the sum; Key is the busiest member's
-	members []int  // indexes into the judged signatures
+	g       *SigRow // the sum; Key is the busiest member's
+	members []int   // indexes into the judged signatures
 }
 
 // shares are a family's shares of its provider's attempts per window.
@@ -123,10 +123,11 @@ func significant(n, att int64, base float64) bool {
 }
 
 // judgeShare gives a family's share verdicts: sustained, recovering or
-// noise, and a burst (alone or inside a sustained period); st is its
-// state before this judgement and the state after is returned. first is
-// the oldest data, which bounds how long anything can have been over.
-func judgeShare(g *SigRow, p *Row, now, first time.Time, thr float64, st shareState) ([]Verdict, shareState) {
+// noise (when asked: episodes have no use for it), and a burst (alone or
+// inside a sustained period); st is its state before this judgement and
+// the state after is returned. first is the oldest data, which bounds how
+// long anything can have been over.
+func judgeShare(g *SigRow, p *Row, now, first time.Time, thr float64, st shareState, noise bool) ([]Verdict, shareState) {
 	var out []Verdict
 	sh := sharesOf(g, p)
 	s1, s5, s15, s60 := sh.s[W1m], sh.s[W5m], sh.s[W15m], sh.s[W1h]
@@ -187,7 +188,7 @@ func judgeShare(g *SigRow, p *Row, now, first time.Time, thr float64, st shareSt
 			pct(s1), pct(s5), pct(s60), pct(v.Peak), v.PeakAt.Format("15:04"))
 		out = append(out, v)
 	}
-	if len(out) == 0 && sh.n[W1h] > 0 && s60 < thr && s15 < thr {
+	if noise && len(out) == 0 && sh.n[W1h] > 0 && s60 < thr && s15 < thr {
 		out = append(out, base(Noise, fmt.Sprintf("%s in the last hour, %s of attempts (threshold %s)", Thousands(sh.n[W1h]), pct(s60), pct(thr)),
 			map[string]any{"count_1h": sh.n[W1h], "share_1h": round3(s60)}))
 	}
@@ -198,7 +199,7 @@ func judgeShare(g *SigRow, p *Row, now, first time.Time, thr float64, st shareSt
 // concentrated, aging and misclassified.
 func (a *Aggregator) judgeOther(f *family, p *Row, now time.Time, sigs []SigRow) []Verdict {
 	var out []Verdict
-	g := &f.g
+	g := f.g
 	if v, ok := a.concentration(f, p, now, sigs); ok {
 		out = append(out, v)
 	}
@@ -231,7 +232,7 @@ func (k SigKey) class() int {
 // people) and the "other" provider (whose domains each have their own
 // servers, so their replies are theirs alone) are not concentration.
 func (a *Aggregator) concentration(f *family, p *Row, now time.Time, sigs []SigRow) (Verdict, bool) {
-	g := &f.g
+	g := f.g
 	if g.Win[W1h].Total() < minConcentrated || p == nil {
 		return Verdict{}, false
 	}
@@ -396,3 +397,36 @@ func codeStr(c int) string {
 }
 
 func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// verdictCache holds a snapshot judgement's verdicts for the snapshots
+// that follow within the same bucket.
+type verdictCache struct {
+	nb    int64
+	sigs  map[SigKey][]Verdict
+	provs map[string][]Verdict
+}
+
+// snapshotVerdicts sets a snapshot's verdicts: judged afresh once per
+// bucket (10 s of data time), else copied from that judgement, since
+// judging every signature on every frame would cost the dashboard more
+// than drawing it. A signature new within the bucket waits for the next.
+func (a *Aggregator) snapshotVerdicts(providers []Row, sigs []SigRow, nb int64) {
+	c := &a.vcache
+	if c.sigs != nil && c.nb == nb {
+		for i := range sigs {
+			sigs[i].Verdicts = c.sigs[sigs[i].Key]
+		}
+		for i := range providers {
+			providers[i].Verdicts = c.provs[providers[i].Key]
+		}
+		return
+	}
+	a.judge(providers, sigs, nb, false)
+	*c = verdictCache{nb: nb, sigs: make(map[SigKey][]Verdict, len(sigs)), provs: make(map[string][]Verdict, len(providers))}
+	for i := range sigs {
+		c.sigs[sigs[i].Key] = sigs[i].Verdicts
+	}
+	for i := range providers {
+		c.provs[providers[i].Key] = providers[i].Verdicts
+	}
+}
