@@ -154,7 +154,7 @@ func (a *Aggregator) judge(providers []Row, sigs []SigRow, nb int64, commit bool
 		if n := len(f.members); n > 1 {
 			for i := range v {
 				v[i].Figures["signatures"] = n
-				v[i].Evidence = fmt.Sprintf("%d forms of this reply together: %s", n, v[i].Evidence)
+				v[i].Evidence = fmt.Sprintf("%s (%d forms of this reply together)", v[i].Evidence, n)
 			}
 		}
 		f.g.Verdicts = v

@@ -96,6 +96,14 @@ func (m Model) explained() (*model.SigRow, kb.Match) {
 	return r, m.opt.KB.Match(q)
 }
 
+// nowMax is how many verdict lines the explanation's head may take.
+func (m Model) nowMax() int {
+	if m.height < 30 {
+		return 2
+	}
+	return 4
+}
+
 func (m Model) explainHead() []string {
 	f := m.stack[len(m.stack)-1]
 	_, match := m.explained()
@@ -112,7 +120,9 @@ func (m Model) explainHead() []string {
 	if lipgloss.Width(matched) > m.width {
 		matched = m.styles.Accent.Render(model.Safe(match.Entry.Label())) + m.styles.Dim.Render(" · "+model.Safe(why))
 	}
-	return []string{fit(title, m.width, false), fit(matched, m.width, false), ""}
+	r, _ := m.explained()
+	now := m.nowLines(r, match.Entry, m.width, m.nowMax())
+	return append(append([]string{fit(title, m.width, false), fit(matched, m.width, false)}, now...), "")
 }
 
 // evidenceLines is the live evidence for the explained signature.

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/relaytop/relaytop/model"
+	"github.com/relaytop/relaytop/model/kb"
 	"github.com/relaytop/relaytop/sources/demo"
 	"github.com/relaytop/relaytop/sources/postfix"
 	"github.com/relaytop/relaytop/sources/syslog"
@@ -54,7 +55,7 @@ func fixtureAt(t testing.TB, at time.Duration) *model.Snapshot {
 	end := fixtureStart.Add(at)
 	p := postfix.New(syslog.Fixed(fixtureStart.Add(24 * time.Hour)))
 	p.Syslog.Loc = time.UTC
-	agg := model.NewAggregator(model.Config{})
+	agg := model.NewAggregator(model.Config{Verdicts: kb.Default().Verdicts()})
 	sc := bufio.NewScanner(buf)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	var evs []model.Event

@@ -26,6 +26,9 @@ func (m Model) destColumns(w int, withPlatform bool) []column {
 	if name == "domain" {
 		cols = append(cols, column{title: "provider", width: 10, prio: 30})
 	}
+	if name == "provider" && m.stack[len(m.stack)-1].kind == frameMain {
+		cols = append(cols[:1], append([]column{{title: "verdict", width: badgeWidth, prio: 75}}, cols[1:]...)...)
+	}
 	if name == "host" || name == "identity" {
 		cols[0].width = 16
 	}
@@ -122,6 +125,7 @@ func (m Model) destRow(cols []column, r *model.Row, selected, focused bool) stri
 		"/min":     fmt.Sprintf("%.0f", float64(c.Total())/m.window.Duration().Minutes()),
 		"last":     ago(m.snapNow(), r.LastSeen),
 		"platform": r.Platform,
+		"verdict":  m.badge(r.Verdicts, plain),
 	}
 	if has(cols, "provider") && cols[0].title == "domain" {
 		cells["provider"] = m.providerName(r.Provider)
@@ -161,6 +165,7 @@ func (m Model) sigColumns(w int) []column {
 		{title: "provider", width: 10, prio: 80},
 		{title: "code", width: 11, prio: 95},
 		{title: "kind", width: 4, prio: 60},
+		{title: "verdict", width: badgeWidth, prio: 85},
 		{title: "trend", width: model.TrendPoints, prio: 15},
 		{title: "reply", width: 30, prio: 99, flex: true},
 		{title: "top domain", width: 22, prio: 20},
@@ -260,6 +265,7 @@ func (m Model) sigRow(cols []column, it sigItem, prov map[string]*model.Row, sel
 		"reply":      replyText(r.Key.Text, colWidth(cols, "reply")),
 		"top domain": top,
 		"last":       ago(m.snapNow(), r.Last),
+		"verdict":    m.badge(r.Verdicts, selected),
 	}
 	return m.rowStyle(line(cols, cells), selected, focused)
 }

@@ -29,6 +29,11 @@ type Options struct {
 	Now func() time.Time
 	// Title names the session in the header ("demo").
 	Title string
+	// Bell rings the terminal bell when a verdict turns sustained or
+	// aging; OnAlert, when set, is called with each such episode, from a
+	// command (not from Update): it must not block for long.
+	Bell    bool
+	OnAlert func(Alert)
 }
 
 // Model is the root model: the only tea.Model of the dashboard.
@@ -56,7 +61,8 @@ type Model struct {
 	filter    textinput.Model
 	help      help.Model
 
-	md *mdCache
+	md     *mdCache
+	alerts *alerts
 }
 
 type overlay int
@@ -79,7 +85,8 @@ func New(opt Options) Model {
 		opt.Now = time.Now
 	}
 	m := Model{opt: opt, keys: DefaultKeyMap(), isDark: true, window: opt.Window,
-		stack: []frame{{kind: frameMain}}, help: help.New(), filter: textinput.New(), md: &mdCache{m: map[mdKey][]string{}}}
+		stack: []frame{{kind: frameMain}}, help: help.New(), filter: textinput.New(), md: &mdCache{m: map[mdKey][]string{}},
+		alerts: &alerts{}}
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "filter"
 	m.filter.CharLimit = 200
@@ -137,7 +144,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !m.paused || m.snap == nil {
 			m.snap = msg.s
 		}
-		return m, waitSnapshot(m.opt.Snapshots)
+		return m, tea.Batch(waitSnapshot(m.opt.Snapshots), m.checkAlerts(msg.s))
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.PasteMsg:

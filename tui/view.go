@@ -131,6 +131,9 @@ func (m Model) header() string {
 	if m.paused {
 		segs = append(segs, segment{st.Paused.Render(" PAUSED "), 99})
 	}
+	if n := m.ongoingAlerts(); n > 0 {
+		segs = append(segs, segment{st.Bad.Render(fmt.Sprintf("⚑ %d alert%s", n, plural(n))), 98})
+	}
 	if m.snap != nil {
 		segs = append(segs, segment{m.sourcesLine(m.width / 2), 80})
 		segs = append(segs, segment{st.Header.Render(fmt.Sprintf("%s ev/s", count(int64(m.snap.Rate+0.5), 7))), 50})
@@ -238,6 +241,9 @@ func (m Model) rateStyle(part, whole int64, warn, bad float64) lipgloss.Style {
 func (m Model) footer() string {
 	if m.filtering {
 		return m.filter.View()
+	}
+	if a := m.alertLine(); a != "" {
+		return fit(a, m.width, false)
 	}
 	return m.help.ShortHelpView(m.helpKeys().short)
 }
