@@ -104,6 +104,7 @@ type Aggregator struct {
 	sigs      map[SigKey]*sigRow
 	sigOver   *sigRow
 	watchS    series
+	polled    polledData // stats endpoints (polled.go)
 }
 
 // InputStats says how much input was read and what became of it.

@@ -25,6 +25,12 @@ type Report struct {
 	Signatures []ReportSignature `json:"signatures"`
 	// Verdicts are every verdict episode of the log, in its own time.
 	Verdicts []Episode `json:"verdicts"`
+	// Polled stats endpoints, absent without (see polled_report.go).
+	Endpoints []ReportEndpoint `json:"endpoints,omitempty"`
+	Backoffs  []Backoff        `json:"backoffs,omitempty"`
+	// Polled is what the endpoints counted: part of the totals, without
+	// reply texts, so not in Signatures.
+	Polled *Counts `json:"polled,omitempty"`
 }
 
 // ReportProvider is one provider's totals.
@@ -83,6 +89,7 @@ func NewReport(s *Snapshot, first time.Time) Report {
 	}
 	sortSignatures(r.Signatures)
 	r.Verdicts = append([]Episode{}, s.Episodes...)
+	r.addPolled(s)
 	return r
 }
 

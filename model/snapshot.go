@@ -39,6 +39,20 @@ type Snapshot struct {
 	Sources []SourceState
 	// Rate is events per second read over the last few seconds.
 	Rate float64
+
+	// Polled stats endpoints (see Aggregator.AddPolled; all zero without):
+	// Polled is what their deltas counted, part of Totals and the rows
+	// but without reply texts, so without signatures; PolledOnly reports
+	// that no log line was read, so that every count came from them and
+	// there are no signatures at all ("signatures need logs").
+	Polled     Counts
+	PolledOnly bool
+	// Levels are the queued and connection gauges per row key of each
+	// grouping; PolledHosts each host's node figures and whether its logs
+	// are read too; Backoffs the queues in backoff, oldest first.
+	Levels      Levels
+	PolledHosts []PolledHost
+	Backoffs    []Backoff
 }
 
 // Row is one line of the destinations table: a provider, platform or
@@ -90,6 +104,15 @@ type SourceState struct {
 	Format string
 	Err    string
 	Lines  int64
+	// For a polled stats endpoint (Polled), State is "connecting", "ok",
+	// "stale since 15:04:05" (no success for three intervals) or "error"
+	// (Err says why); Host is its host:port, the key of its host row;
+	// LastOK is when a poll last succeeded; Since is when the current
+	// state began (the last success when stale, the first failure of an
+	// error).
+	Polled        bool
+	Host          string
+	LastOK, Since time.Time
 }
 
 // Snapshot builds a snapshot whose windows end at now.
@@ -126,6 +149,7 @@ func (a *Aggregator) Snapshot(now time.Time) *Snapshot {
 		return x.Key.String() < y.Key.String()
 	})
 	s.Watch = a.watchView(nb)
+	a.polledView(s)
 	a.snapshotVerdicts(s.Providers, s.Signatures, nb)
 	s.Episodes = a.episodes.list(now)
 	return s

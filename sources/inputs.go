@@ -16,8 +16,10 @@ import (
 // ErrNoMatch is returned when a glob matches no file.
 var ErrNoMatch = errors.New("no file matches")
 
-// ErrUnsupported is returned for a SOURCE relaytop cannot read yet.
-var ErrUnsupported = errors.New("not supported yet")
+// ErrPolledOnce is returned when a stats endpoint is given where inputs
+// are read once (report without --for): an endpoint has no history, only
+// counters to compare over time.
+var ErrPolledOnce = errors.New("a stats endpoint is polled over time, not read once")
 
 // InputKind says how an input is read.
 type InputKind int
@@ -32,6 +34,9 @@ const (
 	StdinInput
 	// ZstdInput is a zstd-compressed file (a KumoMTA log segment): read once.
 	ZstdInput
+	// PollInput is a mail relay's http:// or https:// stats endpoint,
+	// polled (see PollOptions); Spec.Path is its URL.
+	PollInput
 )
 
 // Spec is one resolved input.
@@ -40,10 +45,11 @@ type Spec struct {
 	Kind InputKind
 }
 
-// Resolve turns SOURCE arguments into inputs: "-" is stdin, a name ending
-// in .gz is read once, a pattern with *, ? or [ is expanded (and must
-// match something), anything else is a file to follow, which may not
-// exist yet. Duplicates are dropped.
+// Resolve turns SOURCE arguments into inputs: "-" is stdin, an http:// or
+// https:// URL a stats endpoint to poll, a name ending in .gz is read
+// once, a pattern with *, ? or [ is expanded (and must match something),
+// anything else is a file to follow, which may not exist yet. Duplicates
+// are dropped.
 func Resolve(args []string) ([]Spec, error) {
 	var out []Spec
 	seen := map[string]bool{}
@@ -57,8 +63,8 @@ func Resolve(args []string) ([]Spec, error) {
 		switch {
 		case a == "-":
 			add(Spec{Path: "-", Kind: StdinInput})
-		case strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://"):
-			return nil, fmt.Errorf("%s: polling stats endpoints is %w", a, ErrUnsupported)
+		case isURL(a):
+			add(Spec{Path: a, Kind: PollInput})
 		case strings.ContainsAny(a, "*?["):
 			m, err := filepath.Glob(a)
 			if err != nil {
@@ -165,4 +171,10 @@ func FindDefault() (string, string) {
 		return p, ""
 	}
 	return "", strings.Join(tried, ", ")
+}
+
+// isURL reports a SOURCE that is a stats endpoint to poll.
+func isURL(a string) bool {
+	l := strings.ToLower(a)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/relaytop/relaytop/sources/kumo"
 	"github.com/relaytop/relaytop/sources/line"
 	"github.com/relaytop/relaytop/sources/pmta"
+	"github.com/relaytop/relaytop/sources/poll"
 	"github.com/relaytop/relaytop/sources/syslog"
 )
 
@@ -42,6 +43,8 @@ type Options struct {
 	// WrapParser, when set, wraps each input's parser (tests use it to
 	// check what a failing parser does to the program).
 	WrapParser func(line.Parser) line.Parser
+	// Poll configures the polling of stats endpoints.
+	Poll PollOptions
 }
 
 func (o *Options) defaults() {
@@ -62,23 +65,28 @@ func (o *Options) defaults() {
 // Pipeline reads its inputs into one aggregator and publishes snapshots.
 //
 // Each input has a reader goroutine (the follower, or a one-shot reader)
-// and a parser goroutine that turns chunks of lines into model.Batches.
-// One goroutine owns the aggregator: it adds batches as they come and
-// publishes an immutable Snapshot into a one-slot channel, replacing one
-// the consumer has not taken yet: within Interval of new data (so a line
-// is on screen in about that time), else every IdleInterval. The
-// dashboard never sees more than five snapshots a second however fast
-// lines arrive, and a slow dashboard never slows the readers.
+// and a parser goroutine that turns chunks of lines into model.Batches; a
+// stats endpoint has a poller goroutine whose Results become model.Polled
+// values (polled.go). One goroutine owns the aggregator: it adds batches
+// and polls as they come and publishes an immutable Snapshot into a
+// one-slot channel, replacing one the consumer has not taken yet: within
+// Interval of new data (so a line is on screen in about that time), else
+// every IdleInterval. The dashboard never sees more than five snapshots a
+// second however fast lines arrive, and a slow dashboard never slows the
+// readers.
 type Pipeline struct {
 	opt     Options
 	inputs  []*input
 	agg     *model.Aggregator
 	batches chan model.Batch
+	polled  chan model.Polled
 	snaps   chan *model.Snapshot
 	done    chan struct{}
 	failed  chan error
 	errMu   sync.Mutex
 	err     error
+	// setupErr is the first error preparing an input (see Err).
+	setupErr error
 }
 
 // input is one source being read.
@@ -91,6 +99,9 @@ type input struct {
 	state    atomic.Value     // string, for one-shot inputs
 	lines    atomic.Int64
 	errText  atomic.Value // string
+	// PollInput only (polled.go):
+	poller  *poll.Poller
+	aliases []string
 }
 
 // setFormat installs the parser for the input's (detected) format.
@@ -103,8 +114,8 @@ func (in *input) setFormat(p line.Parser, f Format) {
 func New(specs []Spec, opt Options) *Pipeline {
 	opt.defaults()
 	p := &Pipeline{opt: opt, agg: model.NewAggregator(opt.Aggregator),
-		batches: make(chan model.Batch, 16), snaps: make(chan *model.Snapshot, 1), done: make(chan struct{}),
-		failed: make(chan error, 1)}
+		batches: make(chan model.Batch, 16), polled: make(chan model.Polled, 4), snaps: make(chan *model.Snapshot, 1),
+		done: make(chan struct{}), failed: make(chan error, 1)}
 	for _, s := range specs {
 		in := &input{spec: s}
 		in.state.Store("opening")
@@ -150,6 +161,10 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			defer p.recoverPanic("reader of " + in.spec.Path)
+			if in.spec.Kind == PollInput {
+				p.poll(ctx, in)
+				return
+			}
 			p.read(ctx, i, in)
 		}()
 	}
@@ -200,7 +215,8 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 			rate = float64(n) / now.Sub(ticks[0].at).Seconds()
 		}
 		s := p.agg.Snapshot(WindowEnd(p.agg.DataClock(), now))
-		s.Sources = p.states()
+		s.Sources = p.States()
+		s.NoteDoubleCounting()
 		s.Rate = rate
 		select {
 		case <-p.snaps:
@@ -218,6 +234,9 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 			p.agg.AddBatch(&b)
 			events += int64(len(b.Events))
 			dirty = true
+		case r := <-p.polled:
+			p.agg.AddPolled(&r)
+			dirty = true
 		case <-tick.C:
 			since := p.opt.Now().Sub(lastPub)
 			if (dirty && since >= p.opt.Interval) || since >= p.opt.IdleInterval {
@@ -229,6 +248,9 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 				select {
 				case b := <-p.batches:
 					p.agg.AddBatch(&b)
+					continue
+				case r := <-p.polled:
+					p.agg.AddPolled(&r)
 					continue
 				default:
 				}
@@ -273,10 +295,15 @@ func WindowEnd(data, wall time.Time) time.Time {
 	return data
 }
 
-// states reports each input's state for the header.
-func (p *Pipeline) states() []model.SourceState {
+// States reports each input's state for the header. It may be called
+// from any goroutine; published snapshots carry it in Sources.
+func (p *Pipeline) States() []model.SourceState {
 	out := make([]model.SourceState, len(p.inputs))
 	for i, in := range p.inputs {
+		if in.spec.Kind == PollInput {
+			out[i] = pollState(in)
+			continue
+		}
 		st := model.SourceState{Name: in.spec.Path, Lines: in.lines.Load()}
 		if f, ok := in.format.Load().(Format); ok {
 			st.Format = string(f)
@@ -320,6 +347,10 @@ func followState(s follow.State) string {
 // the file's head; a file that does not exist yet, and stdin, are
 // detected from their first lines (see parse).
 func (p *Pipeline) prepare(in *input) {
+	if in.spec.Kind == PollInput {
+		p.preparePoll(in)
+		return
+	}
 	f := p.opt.Format
 	if f == "" {
 		f = Auto

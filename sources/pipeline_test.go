@@ -118,7 +118,8 @@ func TestResolve(t *testing.T) {
 	if _, err := Resolve([]string{filepath.Join(dir, "nothing*")}); err == nil {
 		t.Error("a glob matching nothing must fail")
 	}
-	if _, err := Resolve([]string{"http://relay:8000/metrics"}); err == nil {
-		t.Error("http sources are not supported yet and must say so")
+	specs, err = Resolve([]string{"http://relay:8000/metrics", "HTTPS://relay:8443/status", "http://relay:8000/metrics"})
+	if err != nil || len(specs) != 2 || specs[0] != (Spec{Path: "http://relay:8000/metrics", Kind: PollInput}) || specs[1].Kind != PollInput {
+		t.Errorf("endpoints: %+v, %v", specs, err)
 	}
 }

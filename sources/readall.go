@@ -9,6 +9,7 @@ import (
 	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/sources/follow"
 	"github.com/relaytop/relaytop/sources/line"
+	"github.com/relaytop/relaytop/sources/poll"
 	"github.com/relaytop/relaytop/sources/syslog"
 )
 
@@ -20,6 +21,11 @@ import (
 // is read where it appears among the arguments.
 func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator, error) {
 	opt.defaults()
+	for _, s := range specs {
+		if s.Kind == PollInput {
+			return nil, fmt.Errorf("%s: %w (give a duration: report --for 1m)", poll.Redact(s.Path), ErrPolledOnce)
+		}
+	}
 	agg := model.NewAggregator(opt.Aggregator)
 	specs = append([]Spec(nil), specs...)
 	sort.SliceStable(specs, func(i, j int) bool {

@@ -25,6 +25,8 @@ func runDashboardCmd(ctx context.Context, args []string, stderr io.Writer) error
 	since := fs.Duration("since", 15*time.Minute, "history to read from each file on start ("+durationHelp+")")
 	fromStart := fs.Bool("from-start", false, "read each file from its beginning")
 	format := fs.String("format", "auto", "log `format`: auto, syslog, postfix, sendmail, exim, pmta or kumo")
+	var pf pollFlags
+	pf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -52,7 +54,11 @@ func runDashboardCmd(ctx context.Context, args []string, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	return dashboard(ctx, specs, sources.Options{Since: *since, FromStart: *fromStart, Format: f}, tui.Options{Window: win, Theme: theme})
+	popt, err := pf.options(specs)
+	if err != nil {
+		return err
+	}
+	return dashboard(ctx, specs, sources.Options{Since: *since, FromStart: *fromStart, Format: f, Poll: popt}, tui.Options{Window: win, Theme: theme})
 }
 
 // dashboard runs the pipeline and the TUI until the user quits or ctx ends.
@@ -68,6 +74,9 @@ func dashboard(ctx context.Context, specs []sources.Spec, sopt sources.Options, 
 		sopt.WrapParser = func(p line.Parser) line.Parser { return crashingParser{} }
 	}
 	p := sources.New(specs, sopt)
+	if err := p.Err(); err != nil {
+		return err
+	}
 	go p.Run(ctx)
 	topt.Snapshots = p.Snapshots()
 	// Data changes at most five times a second; 20 fps keeps keys prompt

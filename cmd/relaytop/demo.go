@@ -29,6 +29,12 @@ const demoUsage = `relaytop demo — a simulated bulk campaign on a Postfix rela
   relaytop demo --write FILE --lines N [--mta M] [--seed S] [--json]
       writes a finished log of N lines instead, and prints what it wrote
       (totals per outcome, per provider, Microsoft 451 4.7.0 deferrals).
+
+  relaytop demo --serve ADDR [--mta kumo|pmta] [--seed S]
+      serves a simulated KumoMTA metrics endpoint (/metrics, /metrics.json)
+      or PowerMTA management interface (/status, /domains, /vmtas, /queues)
+      at ADDR (such as 127.0.0.1:8000) until interrupted, to try polling
+      without a relay: relaytop http://127.0.0.1:8000/metrics
 `
 
 func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -40,13 +46,23 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	seed := fs.Int64("seed", 1, "random seed: the same seed writes the same log")
 	asJSON := fs.Bool("json", false, "with --write, print the summary as JSON")
 	speed := fs.Float64("speed", 1, "simulated seconds per real second")
-	mta := fs.String("mta", "postfix", "log format to simulate: postfix, exim, pmta or kumo")
+	mta := fs.String("mta", "postfix", "log format to simulate: postfix, exim, pmta or kumo (with --serve: kumo or pmta)")
+	serve := fs.String("serve", "", "serve a simulated stats endpoint at `ADDR` instead (--mta kumo, the default, or pmta)")
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
 	if err != nil || len(pos) > 0 {
 		return errUsage
+	}
+	if *serve != "" {
+		kind := "kumo"
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "mta" {
+				kind = *mta
+			}
+		})
+		return demoServe(ctx, *serve, kind, *seed, stderr)
 	}
 	format, err := demo.ParseMTA(*mta)
 	if err != nil {

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/relaytop/relaytop/model"
+	"github.com/relaytop/relaytop/sources"
+	"github.com/relaytop/relaytop/sources/poll"
 	"github.com/relaytop/relaytop/themes"
 )
 
@@ -69,3 +72,33 @@ func newFlagSet(name string, stderr io.Writer, help string) *flag.FlagSet {
 
 // durationFlag documents the form durations take.
 const durationHelp = "a Go duration such as 90s, 15m or 2h"
+
+// pollFlags are the flags for polled stats endpoints. Credentials are not
+// among them: they come from the environment (poll.AuthFromEnv).
+type pollFlags struct {
+	interval, timeout time.Duration
+	insecure          bool
+}
+
+func (p *pollFlags) register(fs *flag.FlagSet) {
+	fs.DurationVar(&p.interval, "poll-interval", 2*time.Second, "time between polls of each http(s) `endpoint`")
+	fs.DurationVar(&p.timeout, "timeout", 5*time.Second, "limit for one poll's request, body included (`duration`)")
+	fs.BoolVar(&p.insecure, "insecure", false, "do not verify endpoints' TLS certificates")
+}
+
+// options checks the flags and, when specs poll an endpoint, reads the
+// credentials from the environment.
+func (p *pollFlags) options(specs []sources.Spec) (sources.PollOptions, error) {
+	o := sources.PollOptions{Interval: p.interval, Timeout: p.timeout, Insecure: p.insecure}
+	if p.interval <= 0 || p.timeout <= 0 {
+		return o, fmt.Errorf("--poll-interval %s, --timeout %s: both must be positive", p.interval, p.timeout)
+	}
+	for _, s := range specs {
+		if s.Kind == sources.PollInput {
+			auth, err := poll.AuthFromEnv(os.Getenv)
+			o.Auth = auth
+			return o, err
+		}
+	}
+	return o, nil
+}

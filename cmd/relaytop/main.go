@@ -17,19 +17,33 @@ import (
 const usage = `relaytop — top for outbound mail
 
 Usage:
-  relaytop [flags] [SOURCE...]        live dashboard of the given logs
+  relaytop [flags] [SOURCE...]        live dashboard of the given logs and endpoints
   relaytop demo [flags]               the built-in simulated campaign, live
   relaytop demo --write FILE --lines N [--seed S] [--json]
                                       write a finished simulated log
+  relaytop demo --serve ADDR [--mta kumo|pmta]
+                                      serve a simulated stats endpoint
   relaytop report [--json] FILE...    one-shot summary of finished logs (.gz too)
+  relaytop report --for DURATION SOURCE...
+                                      follow logs and poll endpoints that long, then report
   relaytop explain CODE [TEXT]        what a reply means and what to do
 
 A SOURCE is a log file (followed through rotation), a glob ('/var/log/mail.log*'),
-a directory (its files), or - for standard input (keys still come from the
-terminal). Postfix and Sendmail syslog, Exim mainlogs, PowerMTA accounting CSV
+a directory (its files), - for standard input (keys still come from the
+terminal), or a KumoMTA or PowerMTA stats endpoint, an http:// or https:// URL
+(polled). Postfix and Sendmail syslog, Exim mainlogs, PowerMTA accounting CSV
 and KumoMTA JSON logs (zstd segments too) are recognised by their first lines,
 and several sources of different formats merge into one table. With no SOURCE,
 relaytop looks for /var/log/mail.log and /var/log/maillog.
+
+An endpoint is KumoMTA's /metrics or /metrics.json, or PowerMTA's /status
+(its /domains, /vmtas and /queues are read too); a bare http://host:port is
+tried as both. Its counters become per-interval counts merged with the logs'
+per provider; its queues, connections and queues in backoff are shown as
+they are. Credentials come from the environment, never from the command
+line: RELAYTOP_POLL_TOKEN (bearer), RELAYTOP_POLL_USER and
+RELAYTOP_POLL_PASSWORD, or RELAYTOP_POLL_AUTH_FILE. Endpoints carry no reply
+texts: reply signatures need logs.
 
 Dashboard flags:
   --since DURATION   history to read from each file on start (default 15m)
@@ -37,7 +51,10 @@ Dashboard flags:
   --window W         first window shown: 1m, 5m, 15m or 1h (default 5m)
   --theme T          auto, dark, light or none (default auto; NO_COLOR means none)
   --format F         auto (detected per source), syslog, postfix, sendmail,
-                     exim, pmta or kumo
+                     exim, pmta or kumo (for an endpoint: auto, pmta or kumo)
+  --poll-interval D  time between polls of each endpoint (default 2s)
+  --timeout D        limit for one poll's request (default 5s)
+  --insecure         do not verify endpoints' TLS certificates
 
 Examples:
   relaytop                                  follow the system mail log
@@ -47,6 +64,9 @@ Examples:
                                             three MTAs in one table
   zcat mail.log.2.gz | relaytop -           read a log from a pipe
   relaytop report --json /var/log/mail.log.1 /var/log/mail.log.2.gz
+  relaytop http://mta1:8000/metrics http://mta2:8000/metrics /var/log/mail.log
+                                            two KumoMTA nodes polled, a Postfix log followed
+  relaytop report --for 10m --json http://pmta1:8080/status
   relaytop explain 451 4.7.0 'Temporary server error. Please try again later. PRX4'
   relaytop demo                             try it without a mail server
 

@@ -19,6 +19,7 @@ import (
 const reportUsage = `relaytop report — a one-shot summary of finished logs
 
   relaytop report [--json] [--top N] [--for DURATION] FILE...
+  relaytop report [--json] --for DURATION [--poll-interval D] URL... [FILE...]
 
 FILE may be plain or .gz, a glob, or - for standard input. Files are read
 oldest first (by modification time), so an expiry in one file applies to
@@ -28,6 +29,12 @@ With --for, the files are followed instead, from their start, for that long,
 through every rotation that happens meanwhile (rename, copytruncate, delete),
 and the report gives the counts the dashboard would show then: a timed
 snapshot for cron, and a way to check rotation handling from outside.
+
+A URL is a KumoMTA or PowerMTA stats endpoint: it is polled every
+--poll-interval for --for (which it needs), and the report gives what its
+counters counted from the first poll to the last, per provider (and per
+domain for PowerMTA), with each endpoint's state, levels and queues in
+backoff. The command fails, after the report, when an endpoint never answered.
 `
 
 func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -36,6 +43,8 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	top := fs.Int("top", 15, "domains and signatures to list in the text form")
 	format := fs.String("format", "auto", "log `format`: auto, syslog, postfix, sendmail, exim, pmta or kumo")
 	follow := fs.Duration("for", 0, "follow the files from their start for this `duration` (through rotations), then report")
+	var pf pollFlags
+	pf.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -55,6 +64,13 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
+	popt, err := pf.options(specs)
+	if err != nil {
+		return err
+	}
+	if err := checkPollFor(specs, *follow, popt.Interval); err != nil {
+		return err
+	}
 	// A report reads through a log once; a tighter garbage collector keeps
 	// its memory flat in the log's size (about 60 MiB for 5M lines instead
 	// of 73) for about a tenth more time. GOGC in the environment wins.
@@ -62,8 +78,9 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		debug.SetGCPercent(60)
 	}
 	var agg *model.Aggregator
+	var states []model.SourceState
 	if *follow > 0 {
-		agg, err = followFor(ctx, specs, sources.Options{Stdin: stdin, Format: f, FromStart: true}, *follow)
+		agg, states, err = followFor(ctx, specs, sources.Options{Stdin: stdin, Format: f, FromStart: true, Poll: popt}, *follow)
 	} else {
 		agg, err = sources.ReadAll(ctx, specs, sources.Options{Stdin: stdin, Format: f})
 	}
@@ -71,27 +88,38 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	snap := agg.Snapshot(agg.DataClock())
+	snap.Sources = states
+	snap.NoteDoubleCounting()
 	rep := model.NewReport(snap, agg.FirstEvent())
 	if *asJSON {
-		return writeJSON(stdout, rep)
+		err = writeJSON(stdout, rep)
+	} else {
+		err = writeReport(stdout, pos, &rep, *top)
 	}
-	return writeReport(stdout, pos, &rep, *top)
+	if err != nil {
+		return err
+	}
+	return silentEndpoints(rep.Endpoints)
 }
 
 // followFor runs the dashboard's pipeline on specs for d, reading files
-// from their start and following them through rotation, and returns the
-// aggregator it filled: what the dashboard would show after d.
-func followFor(ctx context.Context, specs []sources.Spec, opt sources.Options, d time.Duration) (*model.Aggregator, error) {
+// from their start and following them through rotation, and polling
+// endpoints, and returns the aggregator it filled, what the dashboard
+// would show after d, and the sources' states at the end.
+func followFor(ctx context.Context, specs []sources.Spec, opt sources.Options, d time.Duration) (*model.Aggregator, []model.SourceState, error) {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	p := sources.New(specs, opt)
+	if err := p.Err(); err != nil {
+		return nil, nil, err
+	}
 	err := p.Run(ctx)
 	select {
 	case ferr := <-p.Failed():
-		return nil, ferr
+		return nil, nil, ferr
 	default:
 	}
-	return p.Aggregator(), err
+	return p.Aggregator(), p.States(), err
 }
 
 // writeReport prints the text form. Every string from the logs passes
@@ -115,6 +143,7 @@ func writeReport(w io.Writer, names []string, r *model.Report, top int) error {
 		model.Thousands(t.Deferred), model.Percent(t.Deferred, t.Attempts()), model.Thousands(t.Bounced), model.Percent(t.Bounced, t.Attempts()), model.Thousands(t.Expired))
 	fmt.Fprintf(&b, "apart    %s internal hops (loopback content filters), %s address-verification probes\n",
 		model.Thousands(r.Internal), model.Thousands(r.Probes))
+	writeEndpoints(&b, r)
 	if len(r.MTAs) > 1 {
 		b.WriteString("by MTA  ")
 		for i, m := range r.MTAs {
