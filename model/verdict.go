@@ -169,7 +169,7 @@ func judgeShare(g *SigRow, p *Row, now, first time.Time, thr float64, st shareSt
 			"attempts_15m": sh.att[W15m], "over": over.String()})
 		v.Over = over
 		v.Evidence = fmt.Sprintf("%s of %s attempts over 15m (threshold %s), over it for %s",
-			pct(s15), Thousands(sh.att[W15m]), pct(thr), fmtDur(over))
+			pct(s15), Thousands(sh.att[W15m]), pct(thr), FormatSpan(over))
 		out = append(out, v)
 	case !st.recovered.IsZero() && enough && s15 >= holdBand*thr && now.Sub(st.recovered) <= 15*time.Minute:
 		out = append(out, base(Recovering, fmt.Sprintf("back under %s: %s over 5m after %s over 15m", pct(thr), pct(s5), pct(s15)),
@@ -207,7 +207,7 @@ func (a *Aggregator) judgeOther(f *family, p *Row, now time.Time, sigs []SigRow)
 		out = append(out, Verdict{Kind: Aging, Figures: map[string]any{"aged_1h": g.Aged[W1h], "aged_total": g.AgedTotal,
 			"aging": a.verdicts.Aging.String()},
 			Evidence: fmt.Sprintf("%s deferrals in the last hour to recipients queued for %s or more (%s in all)",
-				Thousands(g.Aged[W1h]), fmtDur(a.verdicts.Aging), Thousands(g.AgedTotal))})
+				Thousands(g.Aged[W1h]), FormatSpan(a.verdicts.Aging), Thousands(g.AgedTotal))})
 	}
 	if k := g.Key.class(); (k == 4 && g.Win[W1h].Bounced > 0) || (k == 5 && g.Win[W1h].Deferred > 0) {
 		n, as := g.Win[W1h].Bounced, "bounces"

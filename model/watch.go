@@ -185,12 +185,12 @@ func judgeWatch(v *WatchView) Verdict {
 	switch {
 	case long && w5.Share() >= thr && vd.Over >= 15*time.Minute:
 		vd.Kind = Sustained
-		vd.Evidence = fmt.Sprintf("%s of %s attempts over 15m; over %s for %s", pct(w15.Share()), Thousands(int64(w15.Attempts)), pct(thr), fmtDur(vd.Over))
+		vd.Evidence = fmt.Sprintf("%s of %s attempts over 15m; over %s for %s", pct(w15.Share()), Thousands(int64(w15.Attempts)), pct(thr), FormatSpan(vd.Over))
 	case (w1.Attempts >= minShortAttempts && w1.Share() >= thr) || (w5.Attempts >= minShortAttempts && w5.Share() >= thr):
 		vd.Kind = Burst
 		vd.Evidence = fmt.Sprintf("%s over 1m, %s over 15m; peak %s at %s", pct(w1.Share()), pct(w15.Share()), pct(vd.Peak), vd.PeakAt.Format("15:04"))
 		if vd.Over > 0 {
-			vd.Evidence += fmt.Sprintf("; over %s for %s", pct(thr), fmtDur(vd.Over))
+			vd.Evidence += fmt.Sprintf("; over %s for %s", pct(thr), FormatSpan(vd.Over))
 		}
 	case long:
 		vd.Kind = Recovering
@@ -208,7 +208,8 @@ func judgeWatch(v *WatchView) Verdict {
 
 func pct(f float64) string { return fmt.Sprintf("%.1f%%", f*100) }
 
-func fmtDur(d time.Duration) string {
+// FormatSpan renders a duration as 45s, 12m or 3h05m.
+func FormatSpan(d time.Duration) string {
 	switch {
 	case d >= time.Hour:
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)

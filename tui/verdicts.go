@@ -68,8 +68,8 @@ var fixWords = map[model.VerdictKind][]string{
 	model.AuthTrouble:   {"dmarc", "dkim", "spf", "align", "authenticat", "sign"},
 }
 
-// fixSteps returns the numbers (from 1) of e's fix steps that speak to
-// verdict kind k, the most telling first, at most three.
+// fixSteps returns the numbers (from 1) of the three (at most) of e's fix
+// steps that speak best to verdict kind k, in order.
 func fixSteps(e *kb.Entry, k model.VerdictKind) []int {
 	type hit struct{ step, rank int }
 	var hits []hit
@@ -90,6 +90,7 @@ func fixSteps(e *kb.Entry, k model.VerdictKind) []int {
 		}
 		out = append(out, h.step)
 	}
+	sort.Ints(out)
 	return out
 }
 
@@ -186,7 +187,7 @@ func (m *Model) checkAlerts(s *model.Snapshot) tea.Cmd {
 	if k := (model.SigKey{Code: e.Code, Enhanced: e.Enhanced}); e.Code != 0 || e.Enhanced != "" {
 		what += " " + codeText(k)
 	}
-	a.text = fmt.Sprintf("%s %s: %s — %s", s.DataClock.Format("15:04"), strings.ToUpper(e.Kind.String()), what, e.Evidence)
+	a.text = fmt.Sprintf("%s since %s: %s — %s", strings.ToUpper(e.Kind.String()), e.Since.Format("15:04"), what, e.Evidence)
 	if len(fresh) > 1 {
 		a.text += fmt.Sprintf(" (+%d more)", len(fresh)-1)
 	}

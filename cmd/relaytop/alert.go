@@ -72,14 +72,16 @@ func (h *alertHook) run() {
 }
 
 func (h *alertHook) runOne(e model.Episode) error {
-	body, err := json.Marshal(e)
-	if err != nil {
+	var body bytes.Buffer
+	enc := json.NewEncoder(&body)
+	enc.SetEscapeHTML(false) // reply texts hold <ip> and <addr>
+	if err := enc.Encode(e); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), h.timeout)
 	defer cancel()
 	c := exec.CommandContext(ctx, "/bin/sh", "-c", h.cmd)
-	c.Stdin = bytes.NewReader(append(body, '\n'))
+	c.Stdin = &body
 	c.Env = append(os.Environ(), "RELAYTOP_ALERT_KIND="+e.Kind.String(), "RELAYTOP_ALERT_PROVIDER="+e.Provider)
 	var out bytes.Buffer
 	c.Stdout, c.Stderr = &out, &out

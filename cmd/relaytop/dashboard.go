@@ -27,6 +27,10 @@ func runDashboardCmd(ctx context.Context, args []string, stderr io.Writer) error
 	format := fs.String("format", "auto", "log `format`: auto, syslog, postfix, sendmail, exim, pmta or kumo")
 	var pf pollFlags
 	pf.register(fs)
+	var vdf verdictFlags
+	vdf.register(fs)
+	var af alertFlags
+	af.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
@@ -58,7 +62,13 @@ func runDashboardCmd(ctx context.Context, args []string, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	return dashboard(ctx, specs, sources.Options{Since: *since, FromStart: *fromStart, Format: f, Poll: popt}, tui.Options{Window: win, Theme: theme})
+	acfg, err := vdf.aggregator()
+	if err != nil {
+		return err
+	}
+	topt := tui.Options{Window: win, Theme: theme}
+	defer af.apply(&topt, stderr)()
+	return dashboard(ctx, specs, sources.Options{Since: *since, FromStart: *fromStart, Format: f, Poll: popt, Aggregator: acfg}, topt)
 }
 
 // dashboard runs the pipeline and the TUI until the user quits or ctx ends.

@@ -47,6 +47,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	asJSON := fs.Bool("json", false, "with --write, print the summary as JSON")
 	speed := fs.Float64("speed", 1, "simulated seconds per real second")
 	mta := fs.String("mta", "postfix", "log format to simulate: postfix, exim, pmta or kumo (with --serve: kumo or pmta)")
+	var vdf verdictFlags
+	vdf.register(fs)
+	var af alertFlags
+	af.register(fs)
 	serve := fs.String("serve", "", "serve a simulated stats endpoint at `ADDR` instead (--mta kumo, the default, or pmta)")
 	pos, err := parseInterleaved(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
@@ -97,9 +101,14 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		_, err := demo.Live(ctx, f, cfg, *speed)
 		done <- err
 	}()
+	acfg, err := vdf.aggregator()
+	if err != nil {
+		return err
+	}
+	topt := tui.Options{Window: win, Theme: theme, Title: "demo " + format.String()}
+	defer af.apply(&topt, stderr)()
 	err = dashboard(ctx, []sources.Spec{{Path: path, Kind: sources.FileInput}},
-		sources.Options{FromStart: true},
-		tui.Options{Window: win, Theme: theme, Title: "demo " + format.String()})
+		sources.Options{FromStart: true, Aggregator: acfg}, topt)
 	cancel()
 	if werr := <-done; werr != nil && !errors.Is(werr, context.Canceled) && err == nil {
 		err = werr

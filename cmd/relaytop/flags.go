@@ -11,6 +11,7 @@ import (
 	"github.com/relaytop/relaytop/sources"
 	"github.com/relaytop/relaytop/sources/poll"
 	"github.com/relaytop/relaytop/themes"
+	"github.com/relaytop/relaytop/tui"
 )
 
 // parseInterleaved parses GNU style: flags may come before, between and
@@ -102,3 +103,58 @@ func (p *pollFlags) options(specs []sources.Spec) (sources.PollOptions, error) {
 	}
 	return o, nil
 }
+
+// verdictFlags choose the configuration file verdicts are judged by.
+type verdictFlags struct{ config string }
+
+func (v *verdictFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&v.config, "config", "", "configuration `file` (default $XDG_CONFIG_HOME/relaytop/config, if it exists)")
+}
+
+// aggregator returns the aggregator's configuration: verdict thresholds
+// from the file, else the knowledge base.
+func (v *verdictFlags) aggregator() (model.Config, error) {
+	path, named := v.config, v.config != ""
+	if !named {
+		path = configPath()
+	}
+	c, err := loadConfig(path, named)
+	if err != nil {
+		return model.Config{}, err
+	}
+	return model.Config{Verdicts: c.verdicts()}, nil
+}
+
+// alertFlags are the dashboard's alert settings.
+type alertFlags struct {
+	bell    bool
+	onAlert string
+}
+
+func (a *alertFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&a.bell, "bell", false, "ring the terminal bell when a verdict turns sustained or aging")
+	fs.StringVar(&a.onAlert, "on-alert", "", "run `CMD` (with sh -c) for each alert, the verdict as JSON on its stdin")
+}
+
+// apply sets topt's alert options; the returned function, called after
+// the dashboard closes, tells stderr of hook runs that failed.
+func (a *alertFlags) apply(topt *tui.Options, stderr io.Writer) func() {
+	topt.Bell = a.bell
+	if a.onAlert == "" {
+		return func() {}
+	}
+	h := newAlertHook(a.onAlert, alertGap, alertTimeout)
+	topt.OnAlert = h.Send
+	return func() {
+		if msg := h.Close(alertTimeout); msg != "" {
+			fmt.Fprintln(stderr, "relaytop:", msg)
+		}
+	}
+}
+
+// The --on-alert hook's limits: starts at least alertGap apart, each run
+// stopped after alertTimeout.
+const (
+	alertGap     = 10 * time.Second
+	alertTimeout = 30 * time.Second
+)

@@ -55,6 +55,18 @@ Dashboard flags:
   --poll-interval D  time between polls of each endpoint (default 2s)
   --timeout D        limit for one poll's request (default 5s)
   --insecure         do not verify endpoints' TLS certificates
+  --config FILE      verdict thresholds (default $XDG_CONFIG_HOME/relaytop/config)
+  --bell             ring the terminal bell when a verdict turns sustained or aging
+  --on-alert CMD     run CMD (sh -c) for each such alert, the verdict as JSON on
+                     its stdin: in the background, one at a time, at most one
+                     start every 10s, each stopped after 30s
+
+The configuration file holds one setting a line (# comments):
+  threshold PROVIDER CODE SHARE   alarm share for a reply: provider id or *,
+                                  enhanced or basic code or *, e.g.
+                                  threshold microsoft 4.7.0 0.15
+  aging DURATION                  how long a recipient may keep deferring
+                                  before it is aging (default 24h)
 
 Examples:
   relaytop                                  follow the system mail log

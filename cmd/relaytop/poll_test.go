@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
+
 	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/sources/poll"
 )
@@ -279,7 +281,17 @@ func TestDashboardPollsEndpoints(t *testing.T) {
 	defer pmta.Close()
 	r := startPTY(t, nil, kumo.URL+"/metrics", pmta.URL+"/status", "--poll-interval", "200ms")
 	r.waitFor(t, "Yahoo/AOL")
-	r.waitFor(t, "status ok")
+	// The renderer sends only changed cells, so "status connecting" turning
+	// into "status ok" may reach the stream as "ok" alone: a resize makes
+	// it draw the whole screen again.
+	deadline := time.Now().Add(20 * time.Second)
+	for cols := uint16(81); !strings.Contains(r.output(), "status ok"); cols = 161 - cols {
+		if time.Now().After(deadline) {
+			t.Fatalf("no \"status ok\" on screen; got %q", tail(r.output()))
+		}
+		pty.Setsize(r.ptmx, &pty.Winsize{Rows: 24, Cols: cols})
+		time.Sleep(300 * time.Millisecond)
+	}
 	r.ptmx.Write([]byte("q"))
 	if st := r.wait(t); st != 0 {
 		t.Errorf("exit status %d", st)
