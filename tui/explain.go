@@ -87,7 +87,9 @@ func (m Model) explained() (*model.SigRow, kb.Match) {
 	f := m.stack[len(m.stack)-1]
 	r := m.findSig(f.sig)
 	q := kb.Query{Provider: f.sig.Provider, Reply: model.Reply{Code: f.sig.Code, Enhanced: f.sig.Enhanced, Text: f.sig.Text}}
-	if r != nil {
+	if b := m.findBackoff(f.backoff); b != nil {
+		q.Reply = model.ParseReply(b.Reason)
+	} else if r != nil {
 		q.Reply.Text = r.Example
 		if len(r.Relays) > 0 {
 			q.Relay = r.Relays[0].Key
@@ -121,13 +123,21 @@ func (m Model) explainHead() []string {
 		matched = m.styles.Accent.Render(model.Safe(match.Entry.Label())) + m.styles.Dim.Render(" · "+model.Safe(why))
 	}
 	r, _ := m.explained()
-	now := m.nowLines(r, match.Entry, m.width, m.nowMax())
+	var now []string
+	if f.backoff != "" {
+		now = m.backoffNow(r, match.Entry)
+	} else {
+		now = m.nowLines(r, match.Entry, m.width, m.nowMax())
+	}
 	return append(append([]string{fit(title, m.width, false), fit(matched, m.width, false)}, now...), "")
 }
 
 // evidenceLines is the live evidence for the explained signature.
 func (m Model) evidenceLines(w int) []string {
 	f := m.stack[len(m.stack)-1]
+	if f.backoff != "" {
+		return m.backoffEvidence(w)
+	}
 	r, _ := m.explained()
 	st := m.styles
 	out := []string{st.Heading.Render("Live evidence")}

@@ -45,7 +45,12 @@ func (m Model) graphPane(w, h int) string {
 	head := fmt.Sprintf("%s share of attempts · %s · alarm %.0f%%", wv.Name, spanText(span), wv.Threshold*100)
 	out := []string{fit(m.title(head, false), w, false)}
 	vd := wv.Verdict
-	out = append(out, fit(m.verdictBadge(vd.Kind)+" "+m.styles.Dim.Render(vd.Evidence), w, false))
+	if m.snap.PolledOnly {
+		// Stats endpoints count deferrals without their reply codes.
+		out = append(out, fit(m.styles.Dim.Render("○ needs logs: stats endpoints give no reply codes, only counts"), w, false))
+	} else {
+		out = append(out, fit(m.verdictBadge(vd.Kind)+" "+m.styles.Dim.Render(vd.Evidence), w, false))
+	}
 	plotH := h - 3 // title, verdict, x-axis line
 	if plotH < 2 {
 		return strings.Join(out, "\n")
@@ -91,7 +96,10 @@ func (m Model) graphPane(w, h int) string {
 	}
 	left := strings.Repeat(" ", labelW-1) + "-" + spanText(span)
 	right := "now"
-	if attempts == 0 {
+	switch {
+	case m.snap.PolledOnly:
+		right = "no reply codes from polled relays · now"
+	case attempts == 0:
 		right = "no attempts to " + m.providerName(wv.Provider) + " in this span · now"
 	}
 	gap := max(1, plotWidth-lipgloss.Width(left)-lipgloss.Width(right))

@@ -42,6 +42,10 @@ func (m Model) layout() layout {
 			return l
 		}
 		l.graphH = clamp((l.body*33+99)/100, 5, 14)
+		if m.snap != nil && m.snap.PolledOnly {
+			// Nothing to plot without reply codes: its title and why.
+			l.graphH = 2
+		}
 		rest := l.body - l.graphH
 		l.tableH = clamp(n+2, 4, max(4, rest*50/100))
 		l.sigH = rest - l.tableH

@@ -31,6 +31,7 @@ type frame struct {
 	domain   string  // the key of a frameDomain (a domain, host or identity)
 	dim      groupBy // what domain names in a frameDomain: byDomain, byHost or byIdentity
 	sig      model.SigKey
+	backoff  string // an explained queue in backoff: its backoffID
 	focus    pane
 	sel      [2]string
 	cur      [2]int
@@ -191,17 +192,62 @@ func (m Model) sortRows(rows []model.Row) {
 	})
 }
 
-// sigItem is a signature as the current frame shows it: n is its count
-// in the window, or, in a domain's (host's, identity's) frame, its count
-// there.
+// sigItem is a row of the signatures pane: a reply signature, whose n
+// is its count in the window (in a domain's, host's or identity's frame,
+// its count there), or a queue in backoff that a polled relay reports.
 type sigItem struct {
-	row *model.SigRow
-	n   int64
+	row     *model.SigRow
+	n       int64
+	backoff *model.Backoff
 }
 
 func sigID(k model.SigKey) string { return k.Provider + "|" + k.String() }
 
-// sigItems returns the signatures the current frame shows.
+// backoffID keys a queue in backoff: its host and queue name.
+func backoffID(b *model.Backoff) string { return "backoff|" + b.Host + "|" + b.Queue }
+
+// id is the item's key for selection.
+func (it sigItem) id() string {
+	if it.backoff != nil {
+		return backoffID(it.backoff)
+	}
+	return sigID(it.row.Key)
+}
+
+// backoffReply is the reply a backoff reason carries, as a signature key
+// for the knowledge base and the explanation's head.
+func backoffReply(b *model.Backoff) model.SigKey {
+	r := model.ParseReply(b.Reason)
+	return model.SigKey{Provider: b.Provider, Code: r.Code, Enhanced: r.Enhanced, Text: model.Normalize(r.Text)}
+}
+
+// backoffItems returns the queues in backoff the current frame shows:
+// all of them on the main frame, a provider's, or a domain's, host's or
+// identity's.
+func (m Model) backoffItems(f *frame, q string) []sigItem {
+	var out []sigItem
+	for i := range m.snap.Backoffs {
+		b := &m.snap.Backoffs[i]
+		switch f.kind {
+		case frameProvider:
+			if b.Provider != f.provider {
+				continue
+			}
+		case frameDomain:
+			if k := map[groupBy]string{byDomain: b.Domain, byHost: b.Host, byIdentity: b.Identity}[f.dim]; k != f.domain {
+				continue
+			}
+		}
+		if q != "" && f.focus == paneSigs && !strings.Contains(strings.ToLower(b.Host+" "+b.Queue+" "+b.Reason), q) {
+			continue
+		}
+		out = append(out, sigItem{backoff: b})
+	}
+	return out
+}
+
+// sigItems returns the signatures the current frame shows, after the
+// queues in backoff: few, and each one mail that is not moving.
 func (m Model) sigItems() []sigItem {
 	if m.snap == nil {
 		return nil
@@ -231,7 +277,7 @@ func (m Model) sigItems() []sigItem {
 		if q != "" && f.focus == paneSigs && !strings.Contains(strings.ToLower(r.Key.String()+" "+r.ProviderName), q) {
 			continue
 		}
-		out = append(out, sigItem{r, n})
+		out = append(out, sigItem{row: r, n: n})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -256,7 +302,7 @@ func (m Model) sigItems() []sigItem {
 		}
 		return sigID(a.row.Key) < sigID(b.row.Key)
 	})
-	return out
+	return append(m.backoffItems(&f, q), out...)
 }
 
 // paneKeys returns the keys of a pane's rows, in display order.
@@ -272,7 +318,7 @@ func (m Model) paneKeys(p pane) []string {
 	items := m.sigItems()
 	out := make([]string, len(items))
 	for i := range items {
-		out[i] = sigID(items[i].row.Key)
+		out[i] = items[i].id()
 	}
 	return out
 }
@@ -337,6 +383,19 @@ func (m Model) findSig(k model.SigKey) *model.SigRow {
 	for i := range m.snap.Signatures {
 		if m.snap.Signatures[i].Key == k {
 			return &m.snap.Signatures[i]
+		}
+	}
+	return nil
+}
+
+// findBackoff returns the snapshot's queue in backoff with id, if any.
+func (m Model) findBackoff(id string) *model.Backoff {
+	if m.snap == nil {
+		return nil
+	}
+	for i := range m.snap.Backoffs {
+		if backoffID(&m.snap.Backoffs[i]) == id {
+			return &m.snap.Backoffs[i]
 		}
 	}
 	return nil

@@ -63,10 +63,23 @@ func (m Model) infoView(l layout) string {
 			format = "?"
 		}
 		line := fmt.Sprintf("  %-10s %-8s %s lines  %s", src.State, format, commas(src.Lines), model.Safe(src.Name))
+		if src.Polled {
+			line = fmt.Sprintf("  %-10s %-8s %s", src.State, format, model.Safe(src.Name))
+			if src.State == "error" && !src.Since.IsZero() {
+				line += st.Dim.Render(" · failing since " + src.Since.Format("15:04:05"))
+			}
+			if !src.LastOK.IsZero() {
+				line += st.Dim.Render(" · last answer " + src.LastOK.Format("15:04:05"))
+			}
+		}
 		if src.Err != "" {
 			line += "  " + st.Bad.Render(model.Safe(src.Err))
 		}
 		out = append(out, line)
+	}
+	out = append(out, m.polledInfo()...)
+	if s.PolledOnly && s.Input.Lines == 0 {
+		return strings.Join(out, "\n")
 	}
 	in := s.Input
 	out = append(out, "", st.Heading.Render("Lines read"))
@@ -98,4 +111,38 @@ func (m Model) infoView(l layout) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// polledInfo lists each polled host's levels and what its deltas counted.
+func (m Model) polledInfo() []string {
+	s := m.snap
+	if len(s.PolledHosts) == 0 {
+		return nil
+	}
+	st := m.styles
+	out := []string{"", st.Heading.Render("Stats endpoints")}
+	for _, h := range s.PolledHosts {
+		c := h.Counted
+		l := fmt.Sprintf("  %-22s %-4s queued %s · connections %s", model.Safe(h.Host), h.MTA, levelText(h.Queued), levelText(h.Connections))
+		if h.Ready >= 0 {
+			l += " · ready " + levelText(h.Ready)
+		}
+		if h.Suspended >= 0 {
+			l += " · suspended sources " + levelText(h.Suspended)
+		}
+		out = append(out, l, fmt.Sprintf("  %-22s counted sent %s, deferred %s, bounced %s, expired %s", "",
+			commas(c.Sent), commas(c.Deferred), commas(c.Bounced), commas(c.Expired)))
+		if h.NodeKnown {
+			n := h.Node
+			out = append(out, fmt.Sprintf("  %-22s node-wide sent %s, deferred %s, bounced %s, expired %s", "",
+				commas(n.Sent), commas(n.Deferred), commas(n.Bounced), commas(n.Expired)))
+		}
+		if h.AlsoLogged != "" {
+			out = append(out, st.Warn.Render(fmt.Sprintf("  %-22s counted twice: the logs of %s are read too", "", model.Safe(h.AlsoLogged))))
+		}
+	}
+	out = append(out, "")
+	out = append(out, prose("Polled relays report counters, not replies: their deltas since the first poll fill the table, "+
+		"spread over each poll interval, and no reply signatures. Queued and connections are the levels at the last poll.", m.width-2)...)
+	return out
 }

@@ -32,10 +32,38 @@ func (m Model) destColumns(w int, withPlatform bool) []column {
 	if name == "host" || name == "identity" {
 		cols[0].width = 16
 	}
+	// Polled relays report their queues and connections: columns for
+	// them when this table's rows have any.
+	if len(m.levels()) > 0 {
+		cols = append(cols, column{title: "queued", width: 7, right: true, prio: 65},
+			column{title: "conns", width: 5, right: true, prio: 55})
+	}
 	if withPlatform {
 		cols = append(cols, column{title: "platform", width: 13, prio: 35})
 	}
 	return fitColumns(cols, w)
+}
+
+// levels returns the queued and connection gauges for the table's rows:
+// those of its grouping, or domains' in a provider's frame.
+func (m Model) levels() map[string]model.Level {
+	if m.snap == nil {
+		return nil
+	}
+	l := &m.snap.Levels
+	return [...]map[string]model.Level{l.Providers, l.Domains, l.Hosts, l.Identities}[m.tableDim()]
+}
+
+// levelCell renders a gauge: blank when the row has none, "-" when its
+// relay does not report it.
+func levelCell(l model.Level, ok, queued bool) string {
+	switch {
+	case !ok:
+		return ""
+	case queued:
+		return levelText(l.Queued)
+	}
+	return levelText(l.Connections)
 }
 
 // sortColumn names the column the table is sorted by.
@@ -130,6 +158,10 @@ func (m Model) destRow(cols []column, r *model.Row, selected, focused bool) stri
 	if has(cols, "provider") && cols[0].title == "domain" {
 		cells["provider"] = m.providerName(r.Provider)
 	}
+	if has(cols, "queued") {
+		l, ok := m.levels()[r.Key]
+		cells["queued"], cells["conns"] = levelCell(l, ok, true), levelCell(l, ok, false)
+	}
 	return m.rowStyle(line(cols, cells), selected, focused)
 }
 
@@ -183,6 +215,12 @@ func (m Model) sigPane(l layout, h int) string {
 	focused := f.focus == paneSigs
 	items := m.sigItems()
 	head := fmt.Sprintf("reply signatures · last %s · sort %s", m.window, m.sigSort)
+	if n := len(m.snap.Backoffs); n > 0 {
+		head = fmt.Sprintf("queues in backoff %d · ", n) + head
+	}
+	if m.snap.Polled.Total() > 0 && !m.snap.PolledOnly {
+		head += " · from logs only"
+	}
 	if f.kind == frameDomain {
 		head = fmt.Sprintf("replies for %s %s · all time · sort %s", f.dim, model.Safe(f.domain), m.sigSort)
 	}
@@ -193,13 +231,18 @@ func (m Model) sigPane(l layout, h int) string {
 	cols := m.sigColumns(m.width)
 	out = append(out, m.styles.ColHeader.Render(headerLine(cols, "")))
 	n := l.paneRows(paneSigs)
+	if m.snap.PolledOnly {
+		out = append(out, m.styles.Dim.Render(fit("  reply signatures need logs: stats endpoints count results without their replies; add the relay's log as a source to see them", m.width, false)))
+	}
 	if len(items) == 0 {
-		out = append(out, m.styles.Dim.Render("  no deferrals, bounces or expiries yet"))
+		if !m.snap.PolledOnly {
+			out = append(out, m.styles.Dim.Render("  no deferrals, bounces or expiries yet"))
+		}
 		return block(strings.Join(out, "\n"), m.width, h)
 	}
 	keys := make([]string, len(items))
 	for i := range items {
-		keys[i] = sigID(items[i].row.Key)
+		keys[i] = items[i].id()
 	}
 	cur := cursor(&f, paneSigs, keys)
 	top := visibleTop(f.top[paneSigs], cur, n, len(items))
@@ -238,6 +281,9 @@ func kindOf(c model.Counts) string {
 }
 
 func (m Model) sigRow(cols []column, it sigItem, prov map[string]*model.Row, selected, focused bool) string {
+	if it.backoff != nil {
+		return m.backoffRow(cols, it.backoff, selected, focused)
+	}
 	r := it.row
 	share := "-"
 	if p := prov[r.Key.Provider]; p != nil {
@@ -266,6 +312,50 @@ func (m Model) sigRow(cols []column, it sigItem, prov map[string]*model.Row, sel
 		"top domain": top,
 		"last":       ago(m.snapNow(), r.Last),
 		"verdict":    m.badge(r.Verdicts, selected),
+	}
+	return m.rowStyle(line(cols, cells), selected, focused)
+}
+
+// backoffRow renders a queue in backoff in the signatures pane: its
+// reply where the signature's would be, the queue and host before it,
+// and how long it has been in backoff under "last".
+func (m Model) backoffRow(cols []column, b *model.Backoff, selected, focused bool) string {
+	k := backoffReply(b)
+	code := codeText(k)
+	// What a silent endpoint last said is marked as such.
+	badge, bs := "BACKOFF", m.styles.Bad
+	if m.hostDown(b.Host) != nil {
+		badge, bs = "STALE", m.styles.Warn
+	}
+	if !selected {
+		code, badge = m.styles.Code.Render(code), bs.Render(badge)
+	}
+	where := b.Domain
+	if where == "" {
+		where = b.Identity
+	}
+	// The code has its column: the reply column gives the queue, its host
+	// when there is room, and the reply's text.
+	reply := colWidth(cols, "reply")
+	prefix := model.Safe(b.Queue) + ": "
+	if reply >= 60 {
+		prefix = model.Safe(b.Queue) + " @" + model.Safe(b.Host) + ": "
+	}
+	text := b.Reason
+	if k.Code > 0 {
+		text = model.ParseReply(b.Reason).Text
+	}
+	cells := map[string]string{
+		"provider":   m.providerName(b.Provider),
+		"code":       code,
+		"kind":       "que",
+		"verdict":    badge,
+		"reply":      prefix + replyText(text, max(10, reply-len(prefix))),
+		"top domain": model.Safe(where),
+		"last":       ago(m.snapNow(), b.Since),
+	}
+	if b.Provider == "" {
+		cells["provider"] = "-"
 	}
 	return m.rowStyle(line(cols, cells), selected, focused)
 }

@@ -176,6 +176,11 @@ func (m *Model) enter() {
 			return
 		}
 		it := items[cursor(f, paneSigs, m.paneKeys(paneSigs))]
+		if b := it.backoff; b != nil {
+			k := backoffReply(b)
+			m.stack = append(m.stack, frame{kind: frameExplain, sig: k, backoff: backoffID(b), provider: k.Provider, domain: f.domain, dim: f.dim})
+			return
+		}
 		m.stack = append(m.stack, frame{kind: frameExplain, sig: it.row.Key, provider: it.row.Key.Provider, domain: f.domain, dim: f.dim})
 	default:
 		rows := m.tableRows()

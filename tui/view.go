@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/relaytop/relaytop/model"
 )
@@ -136,7 +137,12 @@ func (m Model) header() string {
 	}
 	if m.snap != nil {
 		segs = append(segs, segment{m.sourcesLine(m.width / 2), 80})
-		segs = append(segs, segment{st.Header.Render(fmt.Sprintf("%s ev/s", count(int64(m.snap.Rate+0.5), 7))), 50})
+		rate := fmt.Sprintf("%s ev/s", count(int64(m.snap.Rate+0.5), 7))
+		if m.snap.PolledOnly {
+			// No lines are read: the rate is of results the relays counted.
+			rate = fmt.Sprintf("%s results/min", commas(m.snap.Totals.Win[model.W1m].Total()))
+		}
+		segs = append(segs, segment{st.Header.Render(rate), 50})
 	}
 	segs = append(segs, segment{st.Header.Render("window " + m.window.String()), 90})
 	if m.snap != nil && !m.snap.DataClock.IsZero() {
@@ -168,9 +174,17 @@ func (m Model) header() string {
 	return line1 + "\n" + joinSegments(segs, sep, m.width)
 }
 
-// sourcesLine summarises the inputs in about w cells: one by name (its
+// sourcesLine summarises the inputs in at most w cells: one by name (its
 // base name if the path is too long), several by state.
 func (m Model) sourcesLine(w int) string {
+	s := m.sourcesText(w)
+	if lipgloss.Width(s) > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s
+}
+
+func (m Model) sourcesText(w int) string {
 	src := m.snap.Sources
 	st := m.styles
 	switch len(src) {
@@ -180,20 +194,26 @@ func (m Model) sourcesLine(w int) string {
 		s := src[0]
 		name := model.Safe(s.Name)
 		if len(name)+len(s.State)+1 > w {
-			name = filepath.Base(name)
+			name = sourceName(s)
 		}
-		text := name + " " + s.State
-		if s.Err != "" {
-			return st.Bad.Render(text + ": " + model.Safe(s.Err))
+		text := name + " " + stateText(s)
+		switch {
+		case s.Err != "":
+			return st.Bad.Render(text + ": " + shortErr(s))
+		case stale(s):
+			return st.Warn.Render(text)
 		}
 		return st.Header.Render(text)
 	}
 	// Each source by name when they fit; by state otherwise ('i' lists all).
 	each := make([]string, len(src))
 	for i, s := range src {
-		each[i] = filepath.Base(model.Safe(s.Name)) + " " + s.State
-		if s.Err != "" {
-			each[i] = st.Bad.Render(each[i] + ": " + model.Safe(s.Err))
+		each[i] = sourceName(s) + " " + stateText(s)
+		switch {
+		case s.Err != "":
+			each[i] = st.Bad.Render(each[i] + ": " + shortErr(s))
+		case stale(s):
+			each[i] = st.Warn.Render(each[i])
 		}
 	}
 	if line := strings.Join(each, ", "); lipgloss.Width(line) <= w {
@@ -208,19 +228,59 @@ func (m Model) sourcesLine(w int) string {
 		}
 		states[s.State]++
 		if s.Err != "" && errs == "" {
-			errs = filepath.Base(model.Safe(s.Name)) + ": " + model.Safe(s.Err)
+			errs = sourceName(s) + " " + shortErr(s)
 		}
 	}
 	parts := make([]string, len(order))
 	for i, k := range order {
 		parts[i] = fmt.Sprintf("%d %s", states[k], k)
 	}
-	out := st.Header.Render(fmt.Sprintf("%d sources: %s", len(src), strings.Join(parts, ", ")))
+	out := strings.Join(parts, ", ")
+	if long := fmt.Sprintf("%d sources: %s", len(src), out); lipgloss.Width(long)+lipgloss.Width(errs)+2 <= w {
+		out = long
+	}
+	out = st.Header.Render(out)
 	if errs != "" {
-		out += " " + st.Bad.Render(errs)
+		// The first error, short; 'i' lists every source in full.
+		out += st.Header.Render(": ") + st.Bad.Render(errs)
 	}
 	return out
 }
+
+// sourceName is a source's short name: a file's base name, a polled
+// endpoint's host:port.
+func sourceName(s model.SourceState) string {
+	if s.Polled && s.Host != "" {
+		return model.Safe(s.Host)
+	}
+	return filepath.Base(model.Safe(s.Name))
+}
+
+// stateText is a source's state, with since when a polled endpoint has
+// been failing.
+func stateText(s model.SourceState) string {
+	if s.Polled && s.State == "error" && !s.Since.IsZero() {
+		return "error since " + s.Since.Format("15:04:05")
+	}
+	return s.State
+}
+
+// shortErr is a source's error for the header: a polled endpoint's only
+// its cause, the host being named ('i' shows it whole).
+func shortErr(s model.SourceState) string {
+	e := model.Safe(s.Err)
+	if s.Polled && strings.HasPrefix(e, "GET ") {
+		// "GET URL: dial tcp ADDR: connect: connection refused": the
+		// cause is last.
+		if i := strings.LastIndex(e, ": "); i > 0 {
+			e = e[i+2:]
+		}
+	}
+	return e
+}
+
+// stale reports whether a polled endpoint has not answered for a while.
+func stale(s model.SourceState) bool { return s.Polled && strings.HasPrefix(s.State, "stale") }
 
 // rateStyle colours a share: warn at or over warn, bad at or over bad.
 func (m Model) rateStyle(part, whole int64, warn, bad float64) lipgloss.Style {
