@@ -185,7 +185,7 @@ func writeReport(w io.Writer, names []string, r *model.Report, top int) error {
 	}
 	table(&b, rows)
 
-	writeVerdicts(&b, r.Verdicts)
+	writeVerdicts(&b, r.Verdicts, r.Polled != nil && *r.Polled == r.Totals)
 
 	fmt.Fprintf(&b, "\nTOP REPLY SIGNATURES (of %d)\n", len(r.Signatures))
 	k := kb.Default()

@@ -14,9 +14,14 @@ const maxTextVerdicts = 200
 
 // writeVerdicts lists the verdict episodes of a report, in the log's own
 // time: when each began and ended, what it was about and its evidence at
-// its strongest.
-func writeVerdicts(b *strings.Builder, eps []model.Episode) {
+// its strongest. needLogs says that no log gave a result: the endpoints'
+// counts alone have no replies to judge.
+func writeVerdicts(b *strings.Builder, eps []model.Episode, needLogs bool) {
 	fmt.Fprintf(b, "\nVERDICTS (%d episodes, in the log's time)\n", len(eps))
+	if len(eps) == 0 && needLogs {
+		b.WriteString("  none: verdicts judge reply signatures, and only logs carry replies\n")
+		return
+	}
 	if len(eps) == 0 {
 		b.WriteString("  none: no reply was sustained, bursting, concentrated, aging, misclassified or an authentication failure\n")
 		return

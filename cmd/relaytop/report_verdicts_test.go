@@ -79,3 +79,18 @@ func TestReportVerdicts(t *testing.T) {
 		t.Errorf("the text report does not list the verdicts:\n%s", text)
 	}
 }
+
+// TestVerdictsNeedLogs: a report of endpoints alone says why it has no
+// verdicts rather than that nothing was wrong.
+func TestVerdictsNeedLogs(t *testing.T) {
+	for _, c := range []struct {
+		needLogs bool
+		want     string
+	}{{true, "only logs carry replies"}, {false, "no reply was sustained"}} {
+		var b strings.Builder
+		writeVerdicts(&b, nil, c.needLogs)
+		if !strings.Contains(b.String(), c.want) {
+			t.Errorf("needLogs %v: %q", c.needLogs, b.String())
+		}
+	}
+}
