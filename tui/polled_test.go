@@ -220,3 +220,27 @@ func TestPolledScreensFit(t *testing.T) {
 		}
 	}
 }
+
+// TestHostilePolledText: what an endpoint reports (queue names, backoff
+// reasons, errors) never drives the terminal, on any polled screen.
+func TestHostilePolledText(t *testing.T) {
+	s := *polledSnap(true)
+	bad := strings.Join(hostile, "")
+	s.Backoffs = append([]model.Backoff(nil), s.Backoffs...)
+	for i := range s.Backoffs {
+		s.Backoffs[i].Queue += bad
+		s.Backoffs[i].Identity += bad
+		s.Backoffs[i].Reason += bad
+	}
+	s.Sources = append([]model.SourceState(nil), s.Sources...)
+	s.Sources[1].Err += bad
+	s.Sources[1].Name += bad
+	s.PolledHosts = append([]model.PolledHost(nil), s.PolledHosts...)
+	s.PolledHosts[0].AlsoLogged = "mta1" + bad
+	for _, keys := range [][]string{nil, {"tab", "enter"}, {"tab", "down", "enter"}, {"i"}, {"g", "g", "g"}} {
+		for _, sz := range [][2]int{{80, 24}, {200, 50}} {
+			m := themed(t, &s, sz[0], sz[1])
+			checkNoControls(t, strings.Join(keys, " "), press(t, m, keys...).View().Content)
+		}
+	}
+}
