@@ -281,13 +281,14 @@ func TestDashboardPollsEndpoints(t *testing.T) {
 	defer pmta.Close()
 	r := startPTY(t, nil, kumo.URL+"/metrics", pmta.URL+"/status", "--poll-interval", "200ms")
 	r.waitFor(t, "Yahoo/AOL")
-	// The renderer sends only changed cells, so "status connecting" turning
-	// into "status ok" may reach the stream as "ok" alone: a resize makes
-	// it draw the whole screen again.
+	// The header names an endpoint by host:port. The renderer sends only
+	// changed cells, so "connecting" turning into "ok" may reach the
+	// stream as "ok" alone: a resize makes it draw the whole screen again.
+	want := strings.TrimPrefix(pmta.URL, "http://") + " ok"
 	deadline := time.Now().Add(20 * time.Second)
-	for cols := uint16(81); !strings.Contains(r.output(), "status ok"); cols = 161 - cols {
+	for cols := uint16(81); !strings.Contains(r.output(), want); cols = 161 - cols {
 		if time.Now().After(deadline) {
-			t.Fatalf("no \"status ok\" on screen; got %q", tail(r.output()))
+			t.Fatalf("no %q on screen; got %q", want, tail(r.output()))
 		}
 		pty.Setsize(r.ptmx, &pty.Winsize{Rows: 24, Cols: cols})
 		time.Sleep(300 * time.Millisecond)
