@@ -386,6 +386,9 @@ func (a *Aggregator) judgeAt(nb int64) {
 			sigs = append(sigs, r.stats(nb))
 		}
 	}
+	// In a fixed order, so that a family's lead signature (and so an
+	// episode's text) does not depend on map order when counts tie.
+	slices.SortFunc(sigs, func(x, y SigRow) int { return x.Key.compare(y.Key) })
 	fams := a.judge(provs, sigs, nb, true)
 	a.episodes.observe(BucketTime(nb+1), provs, fams)
 }

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 )
@@ -367,4 +368,10 @@ func FirstToken(text string) string {
 		}
 	}
 	return ""
+}
+
+// compare orders signature keys: by provider, code, enhanced code, text.
+func (k SigKey) compare(o SigKey) int {
+	return cmp.Or(strings.Compare(k.Provider, o.Provider), cmp.Compare(k.Code, o.Code),
+		strings.Compare(k.Enhanced, o.Enhanced), strings.Compare(k.Text, o.Text))
 }
