@@ -80,3 +80,51 @@ func FuzzSafe(f *testing.F) {
 		}
 	})
 }
+
+// unfoldByByte is unfold as first written, a byte at a time: the
+// reference the faster one must agree with.
+func unfoldByByte(text, code, enh string) string {
+	if !strings.Contains(text, code) {
+		return text
+	}
+	var b strings.Builder
+	i := 0
+	for i < len(text) {
+		if (i == 0 || text[i-1] == ' ') && strings.HasPrefix(text[i:], code) && i+3 < len(text) &&
+			(text[i+3] == '-' || text[i+3] == ' ') {
+			j := i + 4
+			if enh != "" && strings.HasPrefix(text[j:], enh) && (j+len(enh) == len(text) || text[j+len(enh)] == ' ') {
+				j += len(enh)
+			} else if text[i+3] == ' ' && enh != "" {
+				b.WriteByte(text[i])
+				i++
+				continue
+			}
+			for j < len(text) && text[j] == ' ' {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(text[i])
+		i++
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// FuzzUnfold checks unfold against the byte-at-a-time reference.
+func FuzzUnfold(f *testing.F) {
+	for _, s := range replySeeds {
+		f.Add(s, "550", "5.1.1")
+		f.Add(s, "451", "")
+	}
+	f.Add("550 550 5.1.1 550-5.1.1  550", "550", "5.1.1")
+	f.Fuzz(func(t *testing.T, text, code, enh string) {
+		if len(code) != 3 {
+			return // unfold is called with the three-digit code
+		}
+		if got, want := unfold(text, code, enh), unfoldByByte(text, code, enh); got != want {
+			t.Fatalf("unfold(%q, %q, %q) = %q, want %q", text, code, enh, got, want)
+		}
+	})
+}

@@ -84,34 +84,48 @@ func EnhancedLen(s string) int {
 // unfold removes the continuation prefixes "CODE-ENH ", "CODE ENH ",
 // "CODE-" and "CODE " that a folded multi-line reply repeats.
 func unfold(text, code, enh string) string {
-	if !strings.Contains(text, code) {
-		return text
-	}
+	// Most texts hold no prefix: copy only when one is found, and then
+	// the runs between prefixes at once.
 	var b strings.Builder
-	b.Grow(len(text))
-	i := 0
-	for i < len(text) {
+	seen, found := false, false
+	from := 0 // text[from:] is not written yet
+	for i := 0; i < len(text); {
+		k := strings.Index(text[i:], code)
+		if k < 0 {
+			break
+		}
+		seen = true
+		i += k
 		// A prefix starts the text or follows a space.
-		if (i == 0 || text[i-1] == ' ') && strings.HasPrefix(text[i:], code) && i+3 < len(text) &&
-			(text[i+3] == '-' || text[i+3] == ' ') {
+		if (i == 0 || text[i-1] == ' ') && i+3 < len(text) && (text[i+3] == '-' || text[i+3] == ' ') {
 			j := i + 4
 			if enh != "" && strings.HasPrefix(text[j:], enh) && (j+len(enh) == len(text) || text[j+len(enh)] == ' ') {
 				j += len(enh)
 			} else if text[i+3] == ' ' && enh != "" {
 				// "550 word" without the enhanced code: a number in prose, keep it.
-				b.WriteByte(text[i])
 				i++
 				continue
 			}
 			for j < len(text) && text[j] == ' ' {
 				j++
 			}
-			i = j
+			if !found {
+				b.Grow(len(text))
+				found = true
+			}
+			b.WriteString(text[from:i])
+			from, i = j, j
 			continue
 		}
-		b.WriteByte(text[i])
 		i++
 	}
+	switch {
+	case !seen:
+		return text
+	case !found:
+		return strings.TrimSpace(text)
+	}
+	b.WriteString(text[from:])
 	return strings.TrimSpace(b.String())
 }
 

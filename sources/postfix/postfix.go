@@ -74,15 +74,16 @@ func (p *Parser) Parse(raw []byte, out []model.Event) ([]model.Event, LineKind) 
 	}
 	switch {
 	case bytes.HasPrefix(rest, []byte("to=<")):
-		if !bytes.Contains(rest, []byte("status=")) {
-			return out, Noise
-		}
 		n := len(out)
 		out = p.result(h, daemon, qid, rest, raw, out)
-		if len(out) == n {
-			return out, Unparsed
+		switch {
+		case len(out) > n:
+			return out, Result
+		case !bytes.Contains(rest, []byte("status=")):
+			// A recipient line without a result (such as a milter's).
+			return out, Noise
 		}
-		return out, Result
+		return out, Unparsed
 	case daemon == "qmgr" && bytes.Contains(rest, []byte("status=expired")):
 		return p.expire(h, qid, raw, out), Result
 	case daemon == "qmgr" && bytes.Equal(rest, []byte("removed")):
@@ -133,7 +134,8 @@ func daemonName(b []byte) string {
 // queueID reads "QID: " at the start of msg. Queue ids are short hex
 // ("59F49243F8") or long base-52 ("4PbC4x469Jz3tBr"); "NOQUEUE" is not one.
 func queueID(msg []byte) ([]byte, []byte, bool) {
-	i := bytes.IndexByte(msg, ':')
+	// Only the first 33 bytes can hold one: do not scan a long message.
+	i := bytes.IndexByte(msg[:min(len(msg), 33)], ':')
 	if i < 5 || i > 32 || i+1 >= len(msg) || msg[i+1] != ' ' {
 		return nil, nil, false
 	}
