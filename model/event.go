@@ -97,6 +97,9 @@ type Event struct {
 	Age time.Duration
 	// Raw is the log line the event came from, kept for samples.
 	Raw string
+	// Signature is Reply.Text normalised (see Normalize) when the parser
+	// has already done it, so that it is not done twice; "" otherwise.
+	Signature string
 }
 
 // Detach returns a copy of ev whose strings share no memory with the line
@@ -108,5 +111,6 @@ func (ev Event) Detach() Event {
 	ev.MTA, ev.Host, ev.QueueID, ev.Recipient, ev.Domain = c(ev.MTA), c(ev.Host), c(ev.QueueID), c(ev.Recipient), c(ev.Domain)
 	ev.Relay, ev.RelayIP, ev.Identity, ev.Raw = c(ev.Relay), c(ev.RelayIP), c(ev.Identity), c(ev.Raw)
 	ev.Reply.Enhanced, ev.Reply.Text, ev.Reply.Command = c(ev.Reply.Enhanced), c(ev.Reply.Text), c(ev.Reply.Command)
+	ev.Signature = c(ev.Signature)
 	return ev
 }

@@ -36,13 +36,17 @@ type sigRow struct {
 }
 
 func (a *Aggregator) signature(ev *Event, cl Classification) *sigRow {
-	k := SigKey{Provider: cl.Provider, Code: ev.Reply.Code, Enhanced: ev.Reply.Enhanced, Text: Normalize(ev.Reply.Text)}
+	text := ev.Signature
+	if text == "" {
+		text = Normalize(ev.Reply.Text)
+	}
+	k := SigKey{Provider: cl.Provider, Code: ev.Reply.Code, Enhanced: ev.Reply.Enhanced, Text: text}
 	r := a.sigs[k]
 	if r == nil {
 		if len(a.sigs) >= a.limits.Signatures+a.limits.Signatures/2 {
 			a.evictSignatures()
 		}
-		k.Enhanced = strings.Clone(k.Enhanced)
+		k.Enhanced, k.Text = strings.Clone(k.Enhanced), strings.Clone(k.Text)
 		r = newSigRow(k, cl.Platform, ev.Time)
 		r.threshold = DefaultThreshold
 		if a.verdicts.Threshold != nil {

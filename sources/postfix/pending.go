@@ -2,6 +2,7 @@ package postfix
 
 import (
 	"strings"
+	"time"
 
 	"github.com/relaytop/relaytop/model"
 )
@@ -18,28 +19,34 @@ const maxPending = 100000
 // oldest deferred messages may be forgotten; their expiry then counts one
 // recipient per message, the rule's minimum.
 type pending struct {
-	cur, old map[string][]model.Event
+	cur, old map[string][]held
 	dropped  int64
 	strs     map[string]string // interned strings that repeat across recipients
+}
+
+// held is what the memory keeps of a deferred recipient: its address, how
+// long its message had been queued, and its last deferral: where it was
+// logged, where it went and the reply, its text normalised (the expiry's
+// signature is the normalised text anyway). Every string but the address
+// is shared through an intern table. (Postfix logs no sending identity,
+// and the MTA name is the parser's.)
+type held struct {
+	rcpt, host, domain, relay, relayIP string
+	reply                              model.Reply
+	age                                time.Duration
 }
 
 // maxInterned bounds the interned strings; when full the table restarts.
 const maxInterned = 8192
 
-// compact returns what the memory keeps of a deferral: its own recipient
-// and queue id, its reply text normalised (the expiry's signature is the
-// normalised text anyway), and every string that repeats across
-// recipients (domain, relay, host, texts) shared through an intern table.
-// None of it shares memory with the log line. On a busy relay this is
-// the difference between a few and a few hundred bytes per recipient.
-func (p *pending) compact(ev model.Event) model.Event {
-	ev.Raw = ""
-	ev.Reply.Text = p.intern(model.Normalize(ev.Reply.Text))
-	ev.MTA, ev.Host, ev.Domain = p.intern(ev.MTA), p.intern(ev.Host), p.intern(ev.Domain)
-	ev.Relay, ev.RelayIP, ev.Identity = p.intern(ev.Relay), p.intern(ev.RelayIP), p.intern(ev.Identity)
-	ev.Reply.Enhanced, ev.Reply.Command = p.intern(ev.Reply.Enhanced), p.intern(ev.Reply.Command)
-	ev.Recipient, ev.QueueID = strings.Clone(ev.Recipient), strings.Clone(ev.QueueID)
-	return ev
+// compact returns what the memory keeps of a deferral. None of it shares
+// memory with the log line: on a busy relay this is the difference
+// between a few and a few hundred bytes per recipient.
+func (p *pending) compact(ev *model.Event) held {
+	r := ev.Reply
+	r.Text, r.Enhanced, r.Command = p.intern(model.Normalize(r.Text)), p.intern(r.Enhanced), p.intern(r.Command)
+	return held{rcpt: strings.Clone(ev.Recipient), host: p.intern(ev.Host), domain: p.intern(ev.Domain),
+		relay: p.intern(ev.Relay), relayIP: p.intern(ev.RelayIP), reply: r, age: ev.Age}
 }
 
 func (p *pending) intern(s string) string {
@@ -57,7 +64,13 @@ func (p *pending) intern(s string) string {
 	return s
 }
 
-func (p *pending) get(qid string) ([]model.Event, bool) {
+// event is the Expired event of a held recipient, logged by mta.
+func (h *held) event(mta, qid string) model.Event {
+	return model.Event{Outcome: model.Expired, MTA: mta, Host: h.host, QueueID: qid, Recipient: h.rcpt, Domain: h.domain,
+		Relay: h.relay, RelayIP: h.relayIP, Reply: h.reply, Signature: h.reply.Text, Age: h.age}
+}
+
+func (p *pending) get(qid string) ([]held, bool) {
 	if r, ok := p.cur[qid]; ok {
 		return r, true
 	}
@@ -68,30 +81,33 @@ func (p *pending) get(qid string) ([]model.Event, bool) {
 	return nil, false
 }
 
-func (p *pending) put(qid string, r []model.Event) {
+func (p *pending) put(qid string, r []held) {
 	if p.cur == nil {
-		p.cur = map[string][]model.Event{}
+		p.cur = map[string][]held{}
 	}
-	if _, ok := p.cur[qid]; !ok && len(p.cur) >= maxPending/2 {
-		for _, rs := range p.old {
-			p.dropped += int64(len(rs))
+	if _, ok := p.cur[qid]; !ok {
+		if len(p.cur) >= maxPending/2 {
+			for _, rs := range p.old {
+				p.dropped += int64(len(rs))
+			}
+			p.old, p.cur = p.cur, map[string][]held{}
 		}
-		p.old, p.cur = p.cur, map[string][]model.Event{}
+		qid = strings.Clone(qid) // a new key: not a piece of the line
 	}
 	p.cur[qid] = r
 }
 
-// defer_ records ev (a deferral) as its recipient's latest state.
-func (p *pending) defer_(ev model.Event) {
-	r, _ := p.get(ev.QueueID)
+// defer_ records h (a deferral) as its recipient's latest state.
+func (p *pending) defer_(qid string, h held) {
+	r, _ := p.get(qid)
 	for i := range r {
-		if r[i].Recipient == ev.Recipient {
-			r[i] = ev
-			p.put(ev.QueueID, r)
+		if r[i].rcpt == h.rcpt {
+			r[i] = h
+			p.put(qid, r)
 			return
 		}
 	}
-	p.put(ev.QueueID, append(r, ev))
+	p.put(qid, append(r, h))
 }
 
 // done forgets a recipient that was sent or bounced.
@@ -101,7 +117,7 @@ func (p *pending) done(qid, rcpt string) {
 		return
 	}
 	for i := range r {
-		if r[i].Recipient == rcpt {
+		if r[i].rcpt == rcpt {
 			r = append(r[:i], r[i+1:]...)
 			break
 		}
@@ -114,7 +130,7 @@ func (p *pending) done(qid, rcpt string) {
 }
 
 // take returns and forgets the pending recipients of qid.
-func (p *pending) take(qid string) []model.Event {
+func (p *pending) take(qid string) []held {
 	r, _ := p.get(qid)
 	delete(p.cur, qid)
 	return r

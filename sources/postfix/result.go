@@ -182,7 +182,9 @@ func (p *Parser) track(ev *model.Event) {
 	}
 	switch ev.Outcome {
 	case model.Deferred:
-		p.pending.defer_(p.pending.compact(*ev))
+		h := p.pending.compact(ev)
+		ev.Signature = h.reply.Text
+		p.pending.defer_(ev.QueueID, h)
 	case model.Sent, model.Bounced:
 		p.pending.done(ev.QueueID, ev.Recipient)
 	}
@@ -199,8 +201,10 @@ func (p *Parser) expire(h syslog.Header, qid, line []byte, out []model.Event) []
 		return append(out, model.Event{Time: h.Time, Outcome: model.Expired, MTA: p.mta(), Host: string(h.Host),
 			QueueID: string(qid), Raw: raw})
 	}
-	for _, ev := range rcpts {
-		ev.Time, ev.Outcome, ev.Raw = h.Time, model.Expired, raw
+	q := string(qid)
+	for i := range rcpts {
+		ev := rcpts[i].event(p.mta(), q)
+		ev.Time, ev.Raw = h.Time, raw
 		out = append(out, ev)
 	}
 	return out
