@@ -233,6 +233,7 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 		case b := <-p.batches:
 			p.agg.AddBatch(&b)
 			events += int64(len(b.Events))
+			recycle(&b)
 			dirty = true
 		case r := <-p.polled:
 			p.agg.AddPolled(&r)
@@ -248,6 +249,7 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 				select {
 				case b := <-p.batches:
 					p.agg.AddBatch(&b)
+					recycle(&b)
 					continue
 				case r := <-p.polled:
 					p.agg.AddPolled(&r)
@@ -520,8 +522,7 @@ const maxSampleLen = 300
 // parseChunk parses one chunk's lines.
 func parseChunk(parser line.Parser, ch follow.Chunk, idx int) model.Batch {
 	b := model.Batch{Source: idx, Lines: int64(len(ch.Lines)), Truncated: int64(ch.Truncated)}
-	// Result lines are a fraction of a log; a quarter avoids most regrowth.
-	b.Events = make([]model.Event, 0, len(ch.Lines)/4+16)
+	b.Events = newEvents(len(ch.Lines))
 	for _, l := range ch.Lines {
 		var kind line.Kind
 		b.Events, kind = parser.Parse(l, b.Events)
@@ -541,6 +542,32 @@ func parseChunk(parser line.Parser, ch follow.Chunk, idx int) model.Batch {
 		}
 	}
 	return b
+}
+
+// eventsPool recycles batches' event slices once the aggregator has taken
+// them: it copies what it keeps, and fresh slices for every chunk were a
+// fifth of what a report allocated.
+var eventsPool sync.Pool
+
+// newEvents returns an empty slice for the events of a chunk of n lines.
+func newEvents(n int) []model.Event {
+	if e, ok := eventsPool.Get().(*[]model.Event); ok {
+		return (*e)[:0]
+	}
+	// Result lines are a fraction of a log; a quarter avoids most regrowth.
+	return make([]model.Event, 0, n/4+16)
+}
+
+// recycle hands a batch's event slice back, cleared so that it keeps no
+// line alive; the batch must not be used after.
+func recycle(b *model.Batch) {
+	if cap(b.Events) == 0 {
+		return
+	}
+	e := b.Events[:cap(b.Events)]
+	clear(e)
+	eventsPool.Put(&e)
+	b.Events = nil
 }
 
 func modTime(path string, def time.Time) time.Time {

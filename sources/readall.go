@@ -43,6 +43,7 @@ func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator,
 		defer close(aggDone)
 		for b := range batches {
 			agg.AddBatch(&b)
+			recycle(&b)
 		}
 	}()
 	defer func() { close(batches); <-aggDone }()
