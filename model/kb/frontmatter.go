@@ -132,7 +132,7 @@ func entryFromFields(name string, fields map[string]fmField) (*Entry, error) {
 	e.Tokens = strings.Fields(fields["tokens"].value)
 	for _, ph := range strings.Split(fields["phrases"].value, "|") {
 		if ph = strings.TrimSpace(ph); ph != "" {
-			e.Phrases = append(e.Phrases, ph)
+			e.Phrases, e.phrases = append(e.Phrases, ph), append(e.phrases, strings.ToLower(ph))
 		}
 	}
 	switch {

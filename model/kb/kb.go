@@ -61,6 +61,8 @@ type Entry struct {
 	// Phrases are case-insensitive pieces of reply text that make a deep
 	// entry's match most specific, like tokens ("Connection timed out").
 	Phrases []string
+	// phrases are Phrases lowercased, for matching.
+	phrases []string
 	// Relays are relay host suffixes ("protection.outlook.com") that
 	// identify the sender of the reply when the provider is unknown.
 	Relays []string

@@ -127,8 +127,12 @@ func (c candidate) better(o candidate) bool {
 
 func (k *KB) matchDeep(provider, relay string, r model.Reply, enh enhancedCode, hasEnh bool) Match {
 	var best candidate
+	lower := strings.ToLower(r.Text) // once, not once an entry
 	for _, e := range k.deep {
-		c, ok := fit(e, provider, relay, r, enh, hasEnh)
+		if !codeFits(e, r.Code, enh, hasEnh) {
+			continue // the cheap test first: most entries end here
+		}
+		c, ok := fit(e, provider, relay, r, lower, enh, hasEnh)
 		if ok && (best.e == nil || c.better(best)) {
 			best = c
 		}
@@ -176,7 +180,19 @@ func (k *KB) matchDeep(provider, relay string, r model.Reply, enh enhancedCode, 
 // entry with an enhanced code needs the reply's enhanced code in it (and
 // the same basic code, when both give one); an entry with only a basic
 // code needs the reply's basic code.
-func fit(e *Entry, provider, relay string, r model.Reply, enh enhancedCode, hasEnh bool) (candidate, bool) {
+// codeFits is fit's test of the reply's codes alone: false when the
+// entry's enhanced code range or basic code rules the reply out.
+func codeFits(e *Entry, code int, enh enhancedCode, hasEnh bool) bool {
+	switch {
+	case e.pattern != nil:
+		return hasEnh && e.pattern.contains(enh) && (e.Basic == 0 || code == 0 || e.Basic == code)
+	case e.Basic != 0:
+		return e.Basic == code
+	}
+	return true
+}
+
+func fit(e *Entry, provider, relay string, r model.Reply, lower string, enh enhancedCode, hasEnh bool) (candidate, bool) {
 	c := candidate{e: e, level: LevelProvider, relay: relaySuffix(e.Relays, relay)}
 	c.byProvider = provider != "" && provider == e.Provider
 	anyProv := e.Provider == AnyProvider
@@ -210,10 +226,9 @@ func fit(e *Entry, provider, relay string, r model.Reply, enh enhancedCode, hasE
 		}
 	}
 	if c.token == "" {
-		lower := strings.ToLower(r.Text)
-		for _, ph := range e.Phrases {
-			if strings.Contains(lower, strings.ToLower(ph)) {
-				c.level, c.token, c.phrase = LevelToken, ph, true
+		for i, ph := range e.phrases {
+			if strings.Contains(lower, ph) {
+				c.level, c.token, c.phrase = LevelToken, e.Phrases[i], true
 				break
 			}
 		}

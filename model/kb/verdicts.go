@@ -29,9 +29,12 @@ func (k *KB) Verdicts() model.VerdictConfig {
 		if m.Entry.Deep && m.Level >= LevelProvider {
 			r.family = m.Entry.ID
 		}
-		if len(cache) < 20000 {
-			cache[s] = r
+		if len(cache) >= 20000 {
+			// Full (a log of endless distinct replies): start again, so
+			// that the Family lookup after a Threshold one still hits.
+			clear(cache)
 		}
+		cache[s] = r
 		return r
 	}
 	return model.VerdictConfig{
