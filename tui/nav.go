@@ -234,7 +234,7 @@ func (m Model) backoffItems(f *frame, q string) []sigItem {
 				continue
 			}
 		case frameDomain:
-			if k := map[groupBy]string{byDomain: b.Domain, byHost: b.Host, byIdentity: b.Identity}[f.dim]; k != f.domain {
+			if backoffKey(b, f.dim) != f.domain {
 				continue
 			}
 		}
@@ -386,6 +386,17 @@ func (m Model) findSig(k model.SigKey) *model.SigRow {
 		}
 	}
 	return nil
+}
+
+// backoffKey is a queue in backoff's row key along g.
+func backoffKey(b *model.Backoff, g groupBy) string {
+	switch g {
+	case byHost:
+		return b.Host
+	case byIdentity:
+		return b.Identity
+	}
+	return b.Domain
 }
 
 // findBackoff returns the snapshot's queue in backoff with id, if any.

@@ -244,3 +244,32 @@ func TestHostilePolledText(t *testing.T) {
 		}
 	}
 }
+
+// TestBackoffInItsDomain: a domain's (host's) frame lists the queues in
+// backoff for it, and only those.
+func TestBackoffInItsDomain(t *testing.T) {
+	for _, c := range []struct {
+		groups int // presses of g: 1 domains, 2 hosts
+		row    string
+		want   string
+		not    string
+	}{{1, "yahoo.com", "yahoo.com/vmta-2", "ip-3"}, {2, kumoHost, "ip-3", "yahoo.com/vmta-2"}} {
+		m := newTestModel(t, polledSnap(false), 200, 50)
+		for i := 0; i < c.groups; i++ {
+			m = press(t, m, "g")
+		}
+		for i, r := range m.tableRows() {
+			if r.Key == c.row {
+				m = press(t, m, strings.Split(strings.Repeat("down,", i)+"enter", ",")...)
+			}
+		}
+		f := m.stack[len(m.stack)-1]
+		if f.kind != frameDomain || f.domain != c.row {
+			t.Fatalf("not in %s's frame: %+v", c.row, f)
+		}
+		out := ansi.Strip(m.View().Content)
+		if !strings.Contains(out, c.want) || strings.Contains(out, c.not) {
+			t.Errorf("%s's frame: want %s, not %s:\n%s", c.row, c.want, c.not, out)
+		}
+	}
+}
