@@ -78,7 +78,7 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return err
 	}
 	// A report reads through a log once; a tighter garbage collector keeps
-	// its memory flat in the log's size (64 MiB instead of 81 for the
+	// its memory flatter in the log's size (64-67 MiB instead of 78 for the
 	// 5M-line benchmark) for a few percent more time. Not a memory limit:
 	// on a log whose tables really need more (a million domains) the
 	// collector would run without pause. GOGC in the environment wins.
