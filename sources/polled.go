@@ -129,7 +129,7 @@ func toPolled(r *poll.Result, aliases []string) model.Polled {
 	for i, d := range r.Deltas {
 		earliest(d.Start)
 		m.Deltas[i] = model.PolledDelta{Provider: d.Provider, Label: d.Label, Identity: d.Identity,
-			Counts: model.Counts{Sent: d.Sent, Deferred: d.Deferred, Bounced: d.Bounced, Expired: d.Expired}}
+			Counts: d.Counts}
 		if r.Format == "pmta" {
 			// PowerMTA rows are domains (or VirtualMTAs, with no label).
 			m.Deltas[i].Domain = d.Label
@@ -137,7 +137,8 @@ func toPolled(r *poll.Result, aliases []string) model.Polled {
 	}
 	if n := r.Totals.Node; n != nil {
 		earliest(n.Start)
-		m.Node = &model.Counts{Sent: n.Sent, Deferred: n.Deferred, Bounced: n.Bounced, Expired: n.Expired}
+		c := n.Counts
+		m.Node = &c
 	}
 	m.Gauges = make([]model.PolledGauge, len(r.Gauges))
 	for i, g := range r.Gauges {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/relaytop/relaytop/model"
 )
 
 func TestTrackerRules(t *testing.T) {
@@ -143,15 +145,15 @@ func TestFamilySwitch(t *testing.T) {
 func TestMerge(t *testing.T) {
 	t0 := time.Unix(1000, 0)
 	t1, t2 := t0.Add(2*time.Second), t0.Add(4*time.Second)
-	a := Result{At: t1, Deltas: []Delta{{Start: t0, End: t1, Provider: "google", Label: "g", Sent: 5}},
-		Totals: Totals{Queued: 10, Node: &Delta{Start: t0, End: t1, Sent: 5}}}
-	b := Result{At: t2, Deltas: []Delta{{Start: t1, End: t2, Provider: "google", Label: "g", Sent: 3, Deferred: 1},
-		{Start: t1, End: t2, Provider: "yahoo", Label: "y", Bounced: 2}},
-		Totals: Totals{Queued: 12, Node: &Delta{Start: t1, End: t2, Sent: 3, Deferred: 1}},
+	a := Result{At: t1, Deltas: []Delta{{Start: t0, End: t1, Provider: "google", Label: "g", Counts: model.Counts{Sent: 5}}},
+		Totals: Totals{Queued: 10, Node: &Delta{Start: t0, End: t1, Counts: model.Counts{Sent: 5}}}}
+	b := Result{At: t2, Deltas: []Delta{{Start: t1, End: t2, Provider: "google", Label: "g", Counts: model.Counts{Sent: 3, Deferred: 1}},
+		{Start: t1, End: t2, Provider: "yahoo", Label: "y", Counts: model.Counts{Bounced: 2}}},
+		Totals: Totals{Queued: 12, Node: &Delta{Start: t1, End: t2, Counts: model.Counts{Sent: 3, Deferred: 1}}},
 		Gauges: []Gauge{{Label: "g", Queued: 12}}}
 	merge(&a, b)
-	want := []Delta{{Start: t0, End: t2, Provider: "google", Label: "g", Sent: 8, Deferred: 1},
-		{Start: t0, End: t2, Provider: "yahoo", Label: "y", Bounced: 2}}
+	want := []Delta{{Start: t0, End: t2, Provider: "google", Label: "g", Counts: model.Counts{Sent: 8, Deferred: 1}},
+		{Start: t0, End: t2, Provider: "yahoo", Label: "y", Counts: model.Counts{Bounced: 2}}}
 	if !reflect.DeepEqual(a.Deltas, want) {
 		t.Errorf("deltas %+v", a.Deltas)
 	}

@@ -1,11 +1,14 @@
 package poll
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/relaytop/relaytop/model"
 )
 
 // Outcomes, as indexes of a counter sample.
@@ -118,53 +121,22 @@ func clean(s string, max int) string {
 // rowKey identifies a Delta or Gauge row.
 type rowKey struct{ provider, label, identity, by string }
 
-// add adds n to the count of outcome o.
-func (d *Delta) add(o int, n int64) {
-	switch o {
-	case oSent:
-		d.Sent += n
-	case oDeferred:
-		d.Deferred += n
-	case oBounced:
-		d.Bounced += n
-	case oExpired:
-		d.Expired += n
-	}
-}
+// outcomes maps a sample's outcome index to the model's outcome.
+var outcomes = [...]model.Outcome{oSent: model.Sent, oDeferred: model.Deferred, oBounced: model.Bounced, oExpired: model.Expired}
 
-func (d *Delta) addAll(e Delta) {
-	d.Sent += e.Sent
-	d.Deferred += e.Deferred
-	d.Bounced += e.Bounced
-	d.Expired += e.Expired
-}
+// add adds n to the count of outcome o.
+func (d *Delta) add(o int, n int64) { d.Counts.Add(outcomes[o], n) }
 
 func sortDeltas(ds []Delta) {
-	sort.Slice(ds, func(i, j int) bool {
-		a, b := ds[i], ds[j]
-		if a.Provider != b.Provider {
-			return a.Provider < b.Provider
-		}
-		if a.Label != b.Label {
-			return a.Label < b.Label
-		}
-		return a.Identity < b.Identity
+	slices.SortFunc(ds, func(a, b Delta) int {
+		return cmp.Or(strings.Compare(a.Provider, b.Provider), strings.Compare(a.Label, b.Label), strings.Compare(a.Identity, b.Identity))
 	})
 }
 
 func sortGauges(gs []Gauge) {
-	sort.Slice(gs, func(i, j int) bool {
-		a, b := gs[i], gs[j]
-		if a.By != b.By {
-			return a.By < b.By
-		}
-		if a.Provider != b.Provider {
-			return a.Provider < b.Provider
-		}
-		if a.Label != b.Label {
-			return a.Label < b.Label
-		}
-		return a.Identity < b.Identity
+	slices.SortFunc(gs, func(a, b Gauge) int {
+		return cmp.Or(strings.Compare(a.By, b.By), strings.Compare(a.Provider, b.Provider),
+			strings.Compare(a.Label, b.Label), strings.Compare(a.Identity, b.Identity))
 	})
 }
 
@@ -186,7 +158,7 @@ func merge(m *Result, r Result) {
 	}
 	for _, d := range r.Deltas {
 		if i, ok := idx[rowKey{d.Provider, d.Label, d.Identity, ""}]; ok {
-			m.Deltas[i].addAll(d)
+			m.Deltas[i].Counts = m.Deltas[i].Plus(d.Counts)
 		} else {
 			m.Deltas = append(m.Deltas, d)
 		}
@@ -199,7 +171,7 @@ func merge(m *Result, r Result) {
 	if r.Totals.Node != nil {
 		n := *r.Totals.Node
 		if node != nil {
-			n.addAll(*node)
+			n.Counts = n.Plus(node.Counts)
 			n.Start = node.Start
 		}
 		node = &n

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/relaytop/relaytop/model"
 )
 
 // Delta is what happened between two polls for one row: a provider, the
@@ -23,13 +25,10 @@ type Delta struct {
 	// Identity is the egress source, VirtualMTA or pool when the series
 	// carries one; "" otherwise.
 	Identity string
-	// Sent, Deferred, Bounced and Expired count what happened in the
-	// interval (never negative; see the package documentation).
-	Sent, Deferred, Bounced, Expired int64
+	// Counts are what happened in the interval (never negative; see the
+	// package documentation).
+	model.Counts
 }
-
-// Total returns Sent+Deferred+Bounced+Expired.
-func (d Delta) Total() int64 { return d.Sent + d.Deferred + d.Bounced + d.Expired }
 
 // Gauge rows say what a row is keyed by, in Gauge.By. Rows of different
 // kinds overlap (a domain's queue is part of its provider's), so sum only
