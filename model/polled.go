@@ -88,6 +88,10 @@ type Backoff struct {
 	Reason   string `json:"reason"` // as reported, control characters removed
 	// Since is when relaytop first saw the queue in backoff.
 	Since time.Time `json:"since"`
+	// Key is the reply Reason carries, as a signature key (for the
+	// knowledge base and to find the same reply in the logs); set by
+	// AddPolled.
+	Key SigKey `json:"-"`
 }
 
 // polledData is what the aggregator keeps of polled endpoints: totals and
@@ -142,7 +146,9 @@ func (a *Aggregator) AddPolled(p *Polled) {
 	h.gauges = append(h.gauges[:0], p.Gauges...)
 	h.backoffs = append(h.backoffs[:0], p.Backoffs...)
 	for i := range h.backoffs {
-		h.backoffs[i].Host = v.Host
+		b := &h.backoffs[i]
+		r := ParseReply(b.Reason)
+		b.Host, b.Key = v.Host, SigKey{Provider: b.Provider, Code: r.Code, Enhanced: r.Enhanced, Text: Normalize(r.Text)}
 	}
 	pd.levels, pd.backoffs = nil, nil
 

@@ -245,6 +245,10 @@ func TestPolledBackoffs(t *testing.T) {
 	if len(s.Backoffs) != 2 || s.Backoffs[0].Queue != "yahoo.com/vmta-2" || s.Backoffs[1].Host != "kumo1:8000" {
 		t.Fatalf("backoffs %+v", s.Backoffs)
 	}
+	// The reason's reply, as a signature key, is read once, here.
+	if k := s.Backoffs[0].Key; k != (SigKey{Provider: Yahoo, Code: 421, Enhanced: "4.7.0", Text: "[TSS04]"}) {
+		t.Errorf("reason's key %+v", k)
+	}
 	q.Backoffs, q.At = nil, t0.Add(2*time.Second)
 	a.AddPolled(q)
 	if s := a.Snapshot(t0); len(s.Backoffs) != 1 || s.Backoffs[0].Queue != "ip-3" {

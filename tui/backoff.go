@@ -75,11 +75,11 @@ func (m Model) backoffEvidence(w int) []string {
 		lv = fmt.Sprintf("%s now: %s queued, %s connections", model.Safe(b.Identity), levelText(l.Queued), levelText(l.Connections))
 	}
 	out = append(out, lv)
-	k := backoffReply(b)
+	k := b.Key
 	var same []string
 	for i := range m.snap.Backoffs {
 		o := &m.snap.Backoffs[i]
-		if o != b && backoffReply(o) == k {
+		if o != b && o.Key == k {
 			same = append(same, fmt.Sprintf("  %s @%s", model.Safe(o.Queue), model.Safe(o.Host)))
 		}
 	}

@@ -214,13 +214,6 @@ func (it sigItem) id() string {
 	return sigID(it.row.Key)
 }
 
-// backoffReply is the reply a backoff reason carries, as a signature key
-// for the knowledge base and the explanation's head.
-func backoffReply(b *model.Backoff) model.SigKey {
-	r := model.ParseReply(b.Reason)
-	return model.SigKey{Provider: b.Provider, Code: r.Code, Enhanced: r.Enhanced, Text: model.Normalize(r.Text)}
-}
-
 // backoffItems returns the queues in backoff the current frame shows:
 // all of them on the main frame, a provider's, or a domain's, host's or
 // identity's.

@@ -320,7 +320,7 @@ func (m Model) sigRow(cols []column, it sigItem, prov map[string]*model.Row, sel
 // reply where the signature's would be, the queue and host before it,
 // and how long it has been in backoff under "last".
 func (m Model) backoffRow(cols []column, b *model.Backoff, selected, focused bool) string {
-	k := backoffReply(b)
+	k := b.Key
 	code := codeText(k)
 	// What a silent endpoint last said is marked as such.
 	badge, bs := "BACKOFF", m.styles.Bad

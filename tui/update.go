@@ -177,7 +177,7 @@ func (m *Model) enter() {
 		}
 		it := items[cursor(f, paneSigs, m.paneKeys(paneSigs))]
 		if b := it.backoff; b != nil {
-			k := backoffReply(b)
+			k := b.Key
 			m.stack = append(m.stack, frame{kind: frameExplain, sig: k, backoff: backoffID(b), provider: k.Provider, domain: f.domain, dim: f.dim})
 			return
 		}
