@@ -208,7 +208,7 @@ func topList(kc []model.KeyCount, n int, total int64) []string {
 	return out
 }
 
-// entryLines renders the matched entry with glamour, then the registry
+// entryLines renders the matched entry, then the registry
 // meaning of the reply's codes when the entry is not itself that registry
 // entry.
 func (m Model) entryLines(w int) []string {

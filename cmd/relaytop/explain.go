@@ -10,14 +10,14 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"charm.land/glamour/v2"
-	"charm.land/glamour/v2/styles"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/model/kb"
+	"github.com/relaytop/relaytop/themes"
+	"github.com/relaytop/relaytop/tui"
 )
 
 const explainUsage = `relaytop explain — what a reply means and what to do about it
@@ -128,7 +128,7 @@ func runExplain(args []string, stdout, stderr io.Writer) error {
 	width, tty := terminalWidth(stdout)
 	var b strings.Builder
 	if tty {
-		b.WriteString(renderGlamour(m, width))
+		b.WriteString(renderStyled(m, width))
 	} else {
 		writePlain(&b, m, width)
 	}
@@ -225,29 +225,26 @@ func terminalWidth(w io.Writer) (int, bool) {
 	return 80, true
 }
 
-// renderGlamour renders the match for a terminal: colour unless NO_COLOR.
-func renderGlamour(m kb.Match, width int) string {
-	cfg := styles.DarkStyleConfig
+// renderStyled renders the match for a terminal: colour unless NO_COLOR.
+func renderStyled(m kb.Match, width int) string {
+	kind := themes.Auto
 	if _, noColor := os.LookupEnv("NO_COLOR"); noColor {
-		cfg = styles.NoTTYStyleConfig
-	} else if !lipgloss.HasDarkBackground(os.Stdin, os.Stdout) {
-		cfg = styles.LightStyleConfig
+		kind = themes.NoColor
 	}
-	md := fmt.Sprintf("# %s\n\n*matched: %s*\n\n%s", m.Entry.Title, m.Reason, m.Entry.Markdown())
+	st := themes.New(kind, kind == themes.Auto && lipgloss.HasDarkBackground(os.Stdin, os.Stdout))
+	lines := []string{st.Heading.Underline(true).Render(model.Safe(m.Entry.Title))}
+	for _, l := range strings.Split(ansi.Wrap("matched: "+model.Safe(m.Reason), width, ""), "\n") {
+		lines = append(lines, st.Dim.Render(l))
+	}
+	lines = append(lines, "")
+	lines = append(lines, tui.RenderMarkdown(m.Entry.Markdown(), width, st)...)
 	for _, e := range m.Registry {
 		if e != m.Entry {
-			md += fmt.Sprintf("\n---\n\n**Registry: %s** — %s\n", e.Title, e.Meaning)
+			lines = append(lines, "", st.Dim.Render(strings.Repeat("─", min(width, 40))))
+			lines = append(lines, tui.RenderMarkdown("**Registry: "+e.Title+"** — "+e.Meaning, width, st)...)
 		}
 	}
-	r, err := glamour.NewTermRenderer(glamour.WithStyles(cfg), glamour.WithWordWrap(width))
-	if err == nil {
-		if out, err := r.Render(md); err == nil {
-			return out
-		}
-	}
-	var b strings.Builder
-	writePlain(&b, m, width)
-	return b.String()
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // writePlain writes the match as plain text, without colour.

@@ -6,7 +6,7 @@ import (
 )
 
 // Markdown returns the entry as one Markdown document, sections in display
-// order, for a renderer such as glamour; the title is left to the caller.
+// order, for a renderer such as tui.RenderMarkdown; the title is left to the caller.
 func (e *Entry) Markdown() string {
 	var b strings.Builder
 	section := func(title, body string) {
