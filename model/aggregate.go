@@ -220,15 +220,16 @@ type MTACounts struct {
 	Probes   int64 `json:"probes"`
 }
 
-// Add counts one event.
+// Add counts one event. It copies every string it keeps: the event's may
+// point into a read buffer that is reused once Add returns.
 func (a *Aggregator) Add(ev *Event) {
 	if ev.Outcome == 0 || ev.Outcome >= NumOutcomes {
 		return
 	}
 	m := a.mtas[ev.MTA]
 	if m == nil {
-		m = &MTACounts{MTA: ev.MTA}
-		a.mtas[ev.MTA] = m
+		m = &MTACounts{MTA: strings.Clone(ev.MTA)}
+		a.mtas[m.MTA] = m
 	}
 	switch ev.Kind {
 	case Internal:

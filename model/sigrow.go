@@ -20,10 +20,10 @@ type sigRow struct {
 	total       Counts
 	s           series
 	first, last time.Time
-	domains     map[string]int64
-	relays      map[string]int64
-	hosts       map[string]int64
-	idents      map[string]int64
+	domains     keyCounts
+	relays      keyCounts
+	hosts       keyCounts
+	idents      keyCounts
 	samples     []string
 	example     string // one reply text as received
 	threshold   float64
@@ -95,11 +95,12 @@ func (r *sigRow) add(ev *Event, dom, host string, aged bool) {
 		r.example = strings.Clone(ev.Reply.Text)
 	}
 	if ev.Raw != "" {
+		raw := strings.Clone(ev.Raw) // the event's strings are not ours to keep
 		if len(r.samples) < maxSamples {
-			r.samples = append(r.samples, ev.Raw)
+			r.samples = append(r.samples, raw)
 		} else {
 			copy(r.samples, r.samples[1:])
-			r.samples[maxSamples-1] = ev.Raw
+			r.samples[maxSamples-1] = raw
 		}
 	}
 }
@@ -112,24 +113,44 @@ func (r *sigRow) stats(nb int64) SigRow {
 	return v
 }
 
-// bump counts key in a map bounded by maxSigDomains; beyond it, counts go
-// to OverflowKey.
-func bump(mp *map[string]int64, key string) {
+// keyCounts counts how often each key was seen. Its counts are pointers so
+// that counting a key already there never stores the caller's string: Go
+// replaces a map's string key on every assignment, and the caller's may
+// be a piece of a read buffer about to be reused.
+type keyCounts map[string]*int64
+
+// bump counts key in a keyCounts bounded by maxSigDomains; beyond it, counts
+// go to OverflowKey.
+func bump(mp *keyCounts, key string) {
 	m := *mp
 	if m == nil {
-		m = map[string]int64{}
+		m = keyCounts{}
 		*mp = m
 	}
-	if _, ok := m[key]; ok {
-		m[key]++
+	if c := m[key]; c != nil {
+		*c++
 		return
 	}
 	if len(m) >= maxSigDomains {
 		key = OverflowKey
+		if c := m[key]; c != nil {
+			*c++
+			return
+		}
 	} else {
 		key = strings.Clone(key) // a piece of a log line: keep a copy
 	}
-	m[key]++
+	n := int64(1)
+	m[key] = &n
+}
+
+// top returns the counts, most frequent first (ties by name).
+func (t keyCounts) top() []KeyCount {
+	m := make(map[string]int64, len(t))
+	for k, v := range t {
+		m[k] = *v
+	}
+	return topOf(m)
 }
 
 func (a *Aggregator) evictSignatures() {
@@ -168,7 +189,7 @@ const recentSpan = 30 * 60 // seconds
 // data's own time, bounded like bump: the last 30 to 60 minutes.
 type recent struct {
 	gen       int64
-	cur, prev map[string]int64
+	cur, prev keyCounts
 }
 
 func (r *recent) add(t time.Time, key string) {
@@ -194,12 +215,12 @@ func (r *recent) top(now time.Time) []KeyCount {
 	m := map[string]int64{}
 	if g <= r.gen+1 {
 		for k, v := range r.cur {
-			m[k] += v
+			m[k] += *v
 		}
 	}
 	if g <= r.gen {
 		for k, v := range r.prev {
-			m[k] += v
+			m[k] += *v
 		}
 	}
 	return topOf(m)

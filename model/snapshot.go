@@ -300,10 +300,10 @@ func (a *Aggregator) sigView(r *sigRow, nb int64) SigRow {
 	v := SigRow{Key: r.key, ProviderName: a.cls.Name(r.key.Provider), Platform: r.platform, Total: r.total,
 		First: r.first, Last: r.last, Example: r.example, Threshold: r.threshold, AgedTotal: r.aged}
 	r.s.windows(nb, &v.Win, &v.Trend, &v.Aged)
-	v.Domains = topOf(r.domains)
-	v.Relays = topOf(r.relays)
-	v.Hosts = topOf(r.hosts)
-	v.Identities = topOf(r.idents)
+	v.Domains = r.domains.top()
+	v.Relays = r.relays.top()
+	v.Hosts = r.hosts.top()
+	v.Identities = r.idents.top()
 	v.Samples = append([]string(nil), r.samples...)
 	r.cache.put(v, nb)
 	return v

@@ -82,6 +82,23 @@ func (m *syslogMux) Parse(l []byte, out []model.Event) ([]model.Event, line.Kind
 	return m.sm.Parse(l, out)
 }
 
+// Stage and EndChunk split the Postfix parser's work (postfix.Parser.Stage);
+// Sendmail lines are parsed whole in Parse.
+func (m *syslogMux) Stage() { m.pf.Stage() }
+
+func (m *syslogMux) Borrow() { m.pf.Borrow() }
+
+func (m *syslogMux) EndChunk() func([]model.Event) []model.Event { return m.pf.EndChunk() }
+
+// stager is a parser whose ordered work can run apart from Parse, one
+// chunk behind it (postfix.Parser.Stage), and whose events can borrow
+// their lines (postfix.Parser.Borrow).
+type stager interface {
+	Stage()
+	Borrow()
+	EndChunk() func([]model.Event) []model.Event
+}
+
 // setYears sets the year reference of a parser that reads classic syslog
 // timestamps (the others carry their years).
 func setYears(p line.Parser, years syslog.Years) {

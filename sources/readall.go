@@ -36,14 +36,30 @@ func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator,
 	})
 	// Reading, parsing and aggregating run on three goroutines, so that a
 	// report uses every core: the reader and the aggregator each take a
-	// batch while the parser works on the next.
-	batches := make(chan model.Batch, 2)
+	// batch while the parser works on the next. A parser that can split
+	// its work (Postfix) leaves the part that must run in line order, the
+	// expiry memory, to the aggregator's goroutine: the parser's was the
+	// busiest.
+	// Such a parser also borrows: its events point into the chunk's lines,
+	// so the chunk is released only once the aggregator is done with it.
+	type staged struct {
+		b       model.Batch
+		finish  func([]model.Event) []model.Event
+		release func()
+	}
+	batches := make(chan staged, 2)
 	aggDone := make(chan struct{})
 	go func() {
 		defer close(aggDone)
-		for b := range batches {
-			agg.AddBatch(&b)
-			recycle(&b)
+		for s := range batches {
+			if s.finish != nil {
+				s.b.Events = s.finish(s.b.Events)
+			}
+			agg.AddBatch(&s.b)
+			recycle(&s.b)
+			if s.release != nil {
+				s.release()
+			}
 		}
 	}()
 	defer func() { close(batches); <-aggDone }()
@@ -83,6 +99,10 @@ func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator,
 			parser := parsers[f]
 			if parser == nil {
 				parser = NewParser(f, years)
+				if s, ok := parser.(stager); ok && opt.WrapParser == nil {
+					s.Stage()
+					s.Borrow()
+				}
 				if opt.WrapParser != nil {
 					parser = opt.WrapParser(parser)
 				}
@@ -90,8 +110,12 @@ func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator,
 			}
 			setYears(parser, years)
 			b := parseChunk(parser, ch, 0)
-			ch.Release() // parsers copy what they keep
-			batches <- b
+			if s, ok := parser.(stager); ok {
+				batches <- staged{b, s.EndChunk(), ch.Release}
+				continue
+			}
+			ch.Release() // other parsers copy what they keep
+			batches <- staged{b: b}
 		}
 		if err := <-errc; err != nil {
 			name := s.Path

@@ -69,8 +69,10 @@ const (
 	keepPart = 64 << 10
 	// bulkRead is the size of one read when reading a file through (the
 	// one-shot readers): such reads go into fresh buffers the chunks keep,
-	// so lines are not copied.
-	bulkRead = 1 << 20
+	// so lines are not copied. A report has about seven chunks in flight
+	// (read ahead, parsed, aggregated): at 1 MB they were 7 MB of its
+	// peak; at 256 KB the time is the same.
+	bulkRead = 256 << 10
 )
 
 // splitter cuts a byte stream into lines and batches them into chunks.

@@ -19,7 +19,7 @@ const maxPending = 100000
 // oldest deferred messages may be forgotten; their expiry then counts one
 // recipient per message, the rule's minimum.
 type pending struct {
-	cur, old map[string][]held
+	cur, old map[string]*queued
 	dropped  int64
 	strs     map[string]string // interned strings that repeat across recipients
 }
@@ -70,70 +70,83 @@ func (h *held) event(mta, qid string) model.Event {
 		Relay: h.relay, RelayIP: h.relayIP, Reply: h.reply, Signature: h.reply.Text, Age: h.age}
 }
 
-func (p *pending) get(qid string) ([]held, bool) {
-	if r, ok := p.cur[qid]; ok {
-		return r, true
-	}
-	if r, ok := p.old[qid]; ok {
-		delete(p.old, qid)
-		return r, true
-	}
-	return nil, false
+// queued is what the memory holds of one queue id. The map values are
+// pointers so that updating one never stores the caller's queue id: Go
+// replaces a map's string key on every assignment, and the caller's may be
+// a piece of a read buffer about to be reused (Parser.Borrow).
+type queued struct {
+	qid string // a copy: the key it is stored under
+	rs  []held
 }
 
-func (p *pending) put(qid string, r []held) {
+// insert adds q to the current generation, starting a new one when full.
+func (p *pending) insert(q *queued) {
 	if p.cur == nil {
-		p.cur = map[string][]held{}
+		p.cur = map[string]*queued{}
 	}
-	if _, ok := p.cur[qid]; !ok {
-		if len(p.cur) >= maxPending/2 {
-			for _, rs := range p.old {
-				p.dropped += int64(len(rs))
-			}
-			p.old, p.cur = p.cur, map[string][]held{}
+	if len(p.cur) >= maxPending/2 {
+		for _, o := range p.old {
+			p.dropped += int64(len(o.rs))
 		}
-		qid = strings.Clone(qid) // a new key: not a piece of the line
+		p.old, p.cur = p.cur, map[string]*queued{}
 	}
-	p.cur[qid] = r
+	p.cur[q.qid] = q
 }
 
 // defer_ records h (a deferral) as its recipient's latest state.
 func (p *pending) defer_(qid string, h held) {
-	r, _ := p.get(qid)
-	for i := range r {
-		if r[i].rcpt == h.rcpt {
-			r[i] = h
-			p.put(qid, r)
+	q := p.cur[qid]
+	if q == nil {
+		if q = p.old[qid]; q != nil {
+			delete(p.old, qid)
+		} else {
+			q = &queued{qid: strings.Clone(qid)}
+		}
+		p.insert(q)
+	}
+	for i := range q.rs {
+		if q.rs[i].rcpt == h.rcpt {
+			q.rs[i] = h
 			return
 		}
 	}
-	p.put(qid, append(r, h))
+	q.rs = append(q.rs, h)
 }
 
 // done forgets a recipient that was sent or bounced.
 func (p *pending) done(qid, rcpt string) {
-	r, ok := p.get(qid)
-	if !ok {
-		return
+	q, old := p.cur[qid], false
+	if q == nil {
+		if q = p.old[qid]; q == nil {
+			return
+		}
+		old = true
 	}
-	for i := range r {
-		if r[i].rcpt == rcpt {
-			r = append(r[:i], r[i+1:]...)
+	for i := range q.rs {
+		if q.rs[i].rcpt == rcpt {
+			q.rs = append(q.rs[:i], q.rs[i+1:]...)
 			break
 		}
 	}
-	if len(r) == 0 {
+	switch {
+	case len(q.rs) == 0:
 		delete(p.cur, qid)
-		return
+		delete(p.old, qid)
+	case old:
+		delete(p.old, qid)
+		p.insert(q)
 	}
-	p.put(qid, r)
 }
 
 // take returns and forgets the pending recipients of qid.
 func (p *pending) take(qid string) []held {
-	r, _ := p.get(qid)
-	delete(p.cur, qid)
-	return r
+	for _, m := range [2]map[string]*queued{p.cur, p.old} {
+		if q := m[qid]; q != nil {
+			delete(m, qid)
+			return q.rs
+		}
+	}
+	return nil
 }
 
 // forget drops a queue id that qmgr removed.

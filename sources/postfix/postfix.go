@@ -13,6 +13,8 @@ package postfix
 
 import (
 	"bytes"
+	"slices"
+	"unsafe"
 
 	"github.com/relaytop/relaytop/model"
 	"github.com/relaytop/relaytop/sources/line"
@@ -40,6 +42,98 @@ type Parser struct {
 	// MTA is the name put in events (default "postfix").
 	MTA     string
 	pending pending
+
+	// staged leaves the ordered work to EndChunk's function (see Stage);
+	// ops is that work for the lines parsed since the last EndChunk.
+	staged bool
+	ops    []op
+	// borrow lets events point into the lines given to Parse (see Borrow).
+	borrow bool
+}
+
+// op is the part of a line's work that needs the lines before it: what the
+// expiry memory learns from a result, an expiry, a removed queue id.
+type op struct {
+	kind opKind
+	at   int    // index of the event in the caller's slice
+	qid  string // opForget's queue id
+}
+
+type opKind uint8
+
+const (
+	opTrack  opKind = iota // remember or forget the recipient of events[at]
+	opExpire               // events[at] is an expiry: give it the pending recipients
+	opForget               // forget qid
+)
+
+// Stage splits the parser's work in two: from now on Parse does only what
+// each line holds by itself, which is most of the cost, and EndChunk
+// returns the rest (the expiry memory), to be run in line order. A report
+// runs the two on different goroutines, one chunk apart.
+func (p *Parser) Stage() { p.staged = true }
+
+// Borrow lets the strings of the events Parse returns point into the line
+// it was given instead of a copy of it, so that a result costs no
+// allocation. The caller must then keep each line's bytes unchanged until
+// it is done with the line's events, EndChunk's work included; the
+// aggregator copies what it keeps. A report borrows: a copy of every
+// result line was most of what it allocated.
+func (p *Parser) Borrow() { p.borrow = true }
+
+// str returns b as a string: b itself when borrowing, else a copy.
+func (p *Parser) str(b []byte) string {
+	if p.borrow && len(b) > 0 {
+		return unsafe.String(unsafe.SliceData(b), len(b))
+	}
+	return string(b)
+}
+
+// EndChunk returns the ordered work of the lines parsed since the last
+// call, as a function that completes their events: pass it the slice
+// Parse appended them to (the same indices), and use what it returns.
+// The functions must run in the order EndChunk returned them, on one
+// goroutine at a time; Parse may run meanwhile.
+func (p *Parser) EndChunk() func([]model.Event) []model.Event {
+	ops := p.ops
+	p.ops = make([]op, 0, cap(ops)) // ops now belongs to the function
+	return func(evs []model.Event) []model.Event { return p.apply(evs, ops) }
+}
+
+// apply runs ops in order on evs. An expiry with more than one pending
+// recipient becomes one event each, inserted where its line was.
+func (p *Parser) apply(evs []model.Event, ops []op) []model.Event {
+	shift := 0
+	for _, o := range ops {
+		i := o.at + shift
+		switch o.kind {
+		case opTrack:
+			p.track(&evs[i])
+		case opForget:
+			p.pending.forget(o.qid)
+		case opExpire:
+			ev := &evs[i]
+			rcpts := p.pending.take(ev.QueueID)
+			if len(rcpts) == 0 {
+				continue // the deferrals happened before the log began
+			}
+			more := make([]model.Event, len(rcpts)-1)
+			for j := range rcpts {
+				e := rcpts[j].event(ev.MTA, ev.QueueID)
+				e.Time, e.Raw = ev.Time, ev.Raw
+				if j == 0 {
+					*ev = e
+				} else {
+					more[j-1] = e
+				}
+			}
+			if len(more) > 0 {
+				evs = slices.Insert(evs, i+1, more...)
+				shift += len(more)
+			}
+		}
+	}
+	return evs
 }
 
 // New returns a parser whose classic timestamps get their year from years.
@@ -56,6 +150,19 @@ func (p *Parser) PendingDropped() int64 { return p.pending.dropped }
 // Parse reads one line (without its newline), appends the events it holds
 // to out and says what kind of line it was.
 func (p *Parser) Parse(raw []byte, out []model.Event) ([]model.Event, LineKind) {
+	if p.staged {
+		return p.scan(raw, out)
+	}
+	out, k := p.scan(raw, out)
+	if len(p.ops) > 0 {
+		out = p.apply(out, p.ops)
+		p.ops = p.ops[:0]
+	}
+	return out, k
+}
+
+// scan is Parse without the ordered work, which it leaves in p.ops.
+func (p *Parser) scan(raw []byte, out []model.Event) ([]model.Event, LineKind) {
 	if blank(raw) {
 		return out, Blank
 	}
@@ -78,6 +185,9 @@ func (p *Parser) Parse(raw []byte, out []model.Event) ([]model.Event, LineKind) 
 		out = p.result(h, daemon, qid, rest, raw, out)
 		switch {
 		case len(out) > n:
+			if out[n].Kind == model.Delivery {
+				p.ops = append(p.ops, op{kind: opTrack, at: n})
+			}
 			return out, Result
 		case !bytes.Contains(rest, []byte("status=")):
 			// A recipient line without a result (such as a milter's).
@@ -85,9 +195,11 @@ func (p *Parser) Parse(raw []byte, out []model.Event) ([]model.Event, LineKind) 
 		}
 		return out, Unparsed
 	case daemon == "qmgr" && bytes.Contains(rest, []byte("status=expired")):
-		return p.expire(h, qid, raw, out), Result
+		p.ops = append(p.ops, op{kind: opExpire, at: len(out)})
+		return append(out, model.Event{Time: h.Time, Outcome: model.Expired, MTA: p.mta(), Host: p.str(h.Host),
+			QueueID: p.str(qid), Raw: p.str(raw)}), Result
 	case daemon == "qmgr" && bytes.Equal(rest, []byte("removed")):
-		p.pending.forget(string(qid))
+		p.ops = append(p.ops, op{kind: opForget, qid: p.str(qid)})
 	}
 	return out, Noise
 }

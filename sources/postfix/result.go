@@ -98,8 +98,9 @@ func (p *Parser) result(h syslog.Header, daemon string, qid, rest, line []byte, 
 	default:
 		return out
 	}
-	// One copy of the line per event; every field is a piece of it.
-	v := view{line: line, raw: string(line)}
+	// One copy of the line per event (none when borrowing); every field
+	// is a piece of it.
+	v := view{line: line, raw: p.str(line)}
 	ev.Time, ev.MTA, ev.Raw = h.Time, p.mta(), v.raw
 	ev.Host, ev.QueueID = v.of(h.Host), v.of(qid)
 	ev.Recipient = v.of(f.to)
@@ -126,7 +127,6 @@ func (p *Parser) result(h syslog.Header, daemon string, qid, rest, line []byte, 
 	if ev.Kind == model.Delivery && isLoopback(relayHost, relayIP) {
 		ev.Kind = model.Internal
 	}
-	p.track(&ev)
 	return append(out, ev)
 }
 
@@ -173,7 +173,7 @@ func (p *Parser) mta() string {
 }
 
 // track remembers deferred recipients per queue id and forgets them once a
-// later attempt sent or bounced them. What it keeps is detached from the
+// later attempt sent or bounced them (the opTrack of a result line). What it keeps is detached from the
 // line (Event.Detach), so the memory holds a few short strings per
 // recipient, not whole lines.
 func (p *Parser) track(ev *model.Event) {
@@ -188,26 +188,6 @@ func (p *Parser) track(ev *model.Event) {
 	case model.Sent, model.Bounced:
 		p.pending.done(ev.QueueID, ev.Recipient)
 	}
-}
-
-// expire applies a qmgr "status=expired" line to the queue id's pending
-// recipients: one Expired event each, carrying that recipient's domain,
-// relay and last deferral reply; one recipient-less event when none is
-// known (the deferrals happened before the log began).
-func (p *Parser) expire(h syslog.Header, qid, line []byte, out []model.Event) []model.Event {
-	raw := string(line)
-	rcpts := p.pending.take(string(qid))
-	if len(rcpts) == 0 {
-		return append(out, model.Event{Time: h.Time, Outcome: model.Expired, MTA: p.mta(), Host: string(h.Host),
-			QueueID: string(qid), Raw: raw})
-	}
-	q := string(qid)
-	for i := range rcpts {
-		ev := rcpts[i].event(p.mta(), q)
-		ev.Time, ev.Raw = h.Time, raw
-		out = append(out, ev)
-	}
-	return out
 }
 
 // domainOf returns the lowercased domain of an address, "" if it has none.
@@ -226,16 +206,16 @@ func domainOf(addr string) string {
 }
 
 // splitHostIP reads "host[ip]:port", "host[ip]", "[ip]" or "host".
-func splitHostIP(b []byte) (string, string) {
-	o := bytes.IndexByte(b, '[')
+func splitHostIP(s string) (string, string) {
+	o := strings.IndexByte(s, '[')
 	if o < 0 {
-		return string(b), ""
+		return s, ""
 	}
-	c := bytes.IndexByte(b[o:], ']')
+	c := strings.IndexByte(s[o:], ']')
 	if c < 0 {
-		return string(b[:o]), ""
+		return s[:o], ""
 	}
-	return string(b[:o]), string(b[o+1 : o+c])
+	return s[:o], s[o+1 : o+c]
 }
 
 func isLoopback(host, ip string) bool {
@@ -267,7 +247,7 @@ func replyOf(text string) (model.Reply, string, string) {
 	if t, ok := strings.CutPrefix(text, "host "); ok {
 		for _, sep := range [...]string{" said: ", " refused to talk to me: "} {
 			if i := strings.Index(t, sep); i > 0 {
-				h, ip := splitHostIP([]byte(t[:i]))
+				h, ip := splitHostIP(t[:i])
 				return model.ParseReply(t[i+len(sep):]), h, ip
 			}
 		}
@@ -283,7 +263,7 @@ func replyOf(text string) (model.Reply, string, string) {
 			if c := strings.LastIndexByte(hostPart, ']'); c >= 0 {
 				hostPart = hostPart[:c+1]
 			}
-			h, ip := splitHostIP([]byte(hostPart))
+			h, ip := splitHostIP(hostPart)
 			return model.Reply{Text: text}, h, ip
 		}
 	}
