@@ -11,17 +11,22 @@ import (
 const maxPending = 100000
 
 // pending remembers, per queue id, the recipients whose last result was a
-// deferral. Memory is bounded by generations: when the current map holds
-// maxPending/2 queue ids it becomes the old one and a new map starts; what
-// is still in the old map when it is replaced again has not been touched
-// for a whole generation and is forgotten (counted in dropped). Postfix's
+// deferral. Memory is bounded by generations: each queue id carries the
+// generation it was last touched in; when the current generation holds
+// maxPending/2 queue ids, those not touched during it (they were last
+// touched in the one before) are forgotten, counted in dropped, and a new
+// generation starts. So at most maxPending queue ids are held, and one is
+// forgotten only after a whole generation without news of it. Postfix's
 // default maximal_queue_lifetime is five days, so on a busy relay the
 // oldest deferred messages may be forgotten; their expiry then counts one
-// recipient per message, the rule's minimum.
+// recipient per message, the rule's minimum. One map, not one per
+// generation: a sent recipient, the common case, costs one lookup.
 type pending struct {
-	cur, old map[string]*queued
-	dropped  int64
-	strs     map[string]string // interned strings that repeat across recipients
+	m       map[string]*queued
+	gen     uint32 // the current generation
+	inGen   int    // queue ids whose generation is the current one
+	dropped int64
+	strs    map[string]string // interned strings that repeat across recipients
 }
 
 // held is what the memory keeps of a deferred recipient: its address, how
@@ -77,32 +82,49 @@ func (h *held) event(mta, qid string) model.Event {
 type queued struct {
 	qid string // a copy: the key it is stored under
 	rs  []held
+	gen uint32
 }
 
-// insert adds q to the current generation, starting a new one when full.
-func (p *pending) insert(q *queued) {
-	if p.cur == nil {
-		p.cur = map[string]*queued{}
+// touch moves q (new, or held) into the current generation, starting a
+// new generation first when the current one is full.
+func (p *pending) touch(q *queued, isNew bool) {
+	if !isNew && q.gen == p.gen {
+		return
 	}
-	if len(p.cur) >= maxPending/2 {
-		for _, o := range p.old {
-			p.dropped += int64(len(o.rs))
+	if p.inGen >= maxPending/2 {
+		for k, o := range p.m {
+			if o.gen != p.gen && o != q {
+				p.dropped += int64(len(o.rs))
+				delete(p.m, k)
+			}
 		}
-		p.old, p.cur = p.cur, map[string]*queued{}
+		p.gen++
+		p.inGen = 0
 	}
-	p.cur[q.qid] = q
+	q.gen = p.gen
+	p.inGen++
+}
+
+// remove forgets q.
+func (p *pending) remove(q *queued) {
+	delete(p.m, q.qid)
+	if q.gen == p.gen {
+		p.inGen--
+	}
 }
 
 // defer_ records h (a deferral) as its recipient's latest state.
 func (p *pending) defer_(qid string, h held) {
-	q := p.cur[qid]
+	q := p.m[qid]
 	if q == nil {
-		if q = p.old[qid]; q != nil {
-			delete(p.old, qid)
-		} else {
-			q = &queued{qid: strings.Clone(qid)}
+		if p.m == nil {
+			p.m = map[string]*queued{}
 		}
-		p.insert(q)
+		q = &queued{qid: strings.Clone(qid)}
+		p.touch(q, true)
+		p.m[q.qid] = q
+	} else {
+		p.touch(q, false)
 	}
 	for i := range q.rs {
 		if q.rs[i].rcpt == h.rcpt {
@@ -115,12 +137,9 @@ func (p *pending) defer_(qid string, h held) {
 
 // done forgets a recipient that was sent or bounced.
 func (p *pending) done(qid, rcpt string) {
-	q, old := p.cur[qid], false
+	q := p.m[qid]
 	if q == nil {
-		if q = p.old[qid]; q == nil {
-			return
-		}
-		old = true
+		return
 	}
 	for i := range q.rs {
 		if q.rs[i].rcpt == rcpt {
@@ -128,29 +147,26 @@ func (p *pending) done(qid, rcpt string) {
 			break
 		}
 	}
-	switch {
-	case len(q.rs) == 0:
-		delete(p.cur, qid)
-		delete(p.old, qid)
-	case old:
-		delete(p.old, qid)
-		p.insert(q)
+	if len(q.rs) == 0 {
+		p.remove(q)
+		return
 	}
+	p.touch(q, false)
 }
 
 // take returns and forgets the pending recipients of qid.
 func (p *pending) take(qid string) []held {
-	for _, m := range [2]map[string]*queued{p.cur, p.old} {
-		if q := m[qid]; q != nil {
-			delete(m, qid)
-			return q.rs
-		}
+	q := p.m[qid]
+	if q == nil {
+		return nil
 	}
-	return nil
+	p.remove(q)
+	return q.rs
 }
 
 // forget drops a queue id that qmgr removed.
 func (p *pending) forget(qid string) {
-	delete(p.cur, qid)
-	delete(p.old, qid)
+	if q := p.m[qid]; q != nil {
+		p.remove(q)
+	}
 }

@@ -252,7 +252,7 @@ func queueID(msg []byte) ([]byte, []byte, bool) {
 		return nil, nil, false
 	}
 	for _, c := range msg[:i] {
-		if !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+		if !alnum[c] {
 			return nil, nil, false
 		}
 	}
@@ -261,6 +261,15 @@ func queueID(msg []byte) ([]byte, []byte, bool) {
 	}
 	return msg[:i], msg[i+2:], true
 }
+
+// alnum marks the bytes of a queue id: ASCII letters and digits (a table:
+// the three range checks per byte were a tenth of reading a line).
+var alnum = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+	}
+	return t
+}()
 
 // blank reports an empty or white-space-only line; a line that starts with
 // anything else is not (the common case costs one comparison).

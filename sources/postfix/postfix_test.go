@@ -190,11 +190,42 @@ func TestPendingIsBounded(t *testing.T) {
 		ev := model.Event{QueueID: string(rune('A'+i%26)) + strings.Repeat("x", 4) + itoa(i), Recipient: "a@b", Outcome: model.Deferred}
 		p.pending.defer_(ev.QueueID, p.pending.compact(&ev))
 	}
-	if n := len(p.pending.cur) + len(p.pending.old); n > maxPending {
+	if n := len(p.pending.m); n > maxPending {
 		t.Fatalf("%d queue ids remembered, bound %d", n, maxPending)
 	}
 	if p.PendingDropped() == 0 {
 		t.Fatal("nothing counted as dropped")
+	}
+}
+
+// A queue id heard of in every generation is kept however many others
+// come and go; one not heard of for a whole generation is forgotten.
+func TestPendingKeepsTheActive(t *testing.T) {
+	p := newTestParser()
+	deferral := func(qid, rcpt string) {
+		ev := model.Event{QueueID: qid, Recipient: rcpt, Outcome: model.Deferred}
+		p.pending.defer_(qid, p.pending.compact(&ev))
+	}
+	deferral("ACTIVE0001", "a@x")
+	deferral("ACTIVE0001", "b@x")
+	deferral("QUIET00001", "c@x")
+	for i := 0; i < maxPending*3; i++ {
+		deferral("F"+itoa(i), "z@y")
+		if i%(maxPending/4) == 0 {
+			p.pending.done("ACTIVE0001", "b@x") // news of it: b delivered
+		}
+		if n := len(p.pending.m); n > maxPending {
+			t.Fatalf("%d queue ids held, bound %d", n, maxPending)
+		}
+	}
+	if got := p.pending.take("ACTIVE0001"); len(got) != 1 || got[0].rcpt != "a@x" {
+		t.Fatalf("active queue id: %+v", got)
+	}
+	if got := p.pending.take("QUIET00001"); got != nil {
+		t.Fatalf("quiet queue id kept: %+v", got)
+	}
+	if p.PendingDropped() < maxPending {
+		t.Fatalf("dropped %d", p.PendingDropped())
 	}
 }
 
