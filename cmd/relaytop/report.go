@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -76,14 +74,6 @@ func runReport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	acfg, err := vf.aggregator()
 	if err != nil {
 		return err
-	}
-	// A report reads through a log once; a tighter garbage collector keeps
-	// its memory flatter in the log's size (64-67 MiB instead of 78 for the
-	// 5M-line benchmark) for a few percent more time. Not a memory limit:
-	// on a log whose tables really need more (a million domains) the
-	// collector would run without pause. GOGC in the environment wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
 	}
 	var agg *model.Aggregator
 	var states []model.SourceState
