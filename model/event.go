@@ -4,10 +4,7 @@
 // no terminal, no Charm imports, and every clock is injected.
 package model
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // Outcome is what one delivery attempt did for one recipient.
 type Outcome uint8
@@ -100,17 +97,4 @@ type Event struct {
 	// Signature is Reply.Text normalised (see Normalize) when the parser
 	// has already done it, so that it is not done twice; "" otherwise.
 	Signature string
-}
-
-// Detach returns a copy of ev whose strings share no memory with the line
-// it was parsed from. Parsers hand out events whose fields are pieces of
-// one copy of the line; whatever keeps an event for long (expiry memory)
-// detaches it first, so that it keeps a few short strings, not the line.
-func (ev Event) Detach() Event {
-	c := strings.Clone
-	ev.MTA, ev.Host, ev.QueueID, ev.Recipient, ev.Domain = c(ev.MTA), c(ev.Host), c(ev.QueueID), c(ev.Recipient), c(ev.Domain)
-	ev.Relay, ev.RelayIP, ev.Identity, ev.Raw = c(ev.Relay), c(ev.RelayIP), c(ev.Identity), c(ev.Raw)
-	ev.Reply.Enhanced, ev.Reply.Text, ev.Reply.Command = c(ev.Reply.Enhanced), c(ev.Reply.Text), c(ev.Reply.Command)
-	ev.Signature = c(ev.Signature)
-	return ev
 }

@@ -173,9 +173,9 @@ func (p *Parser) mta() string {
 }
 
 // track remembers deferred recipients per queue id and forgets them once a
-// later attempt sent or bounced them (the opTrack of a result line). What it keeps is detached from the
-// line (Event.Detach), so the memory holds a few short strings per
-// recipient, not whole lines.
+// later attempt sent or bounced them (the opTrack of a result line). What
+// it keeps is copied from the line (pending.compact), so the memory holds
+// a few short strings per recipient, not whole lines.
 func (p *Parser) track(ev *model.Event) {
 	if ev.Kind != model.Delivery {
 		return
