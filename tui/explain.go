@@ -214,7 +214,11 @@ func topList(kc []model.KeyCount, n int, total int64) []string {
 func (m Model) entryLines(w int) []string {
 	_, match := m.explained()
 	st := m.styles
-	out := []string{st.Heading.Render(model.Safe(match.Entry.Title)), ""}
+	var out []string
+	for _, l := range wrap(model.Safe(match.Entry.Title), w) {
+		out = append(out, st.Heading.Render(l))
+	}
+	out = append(out, "")
 	out = append(out, m.renderEntry(match.Entry, w)...)
 	for _, e := range match.Registry {
 		if e == match.Entry {
