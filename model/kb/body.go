@@ -94,27 +94,32 @@ func (e *Entry) setSection(name string, at int, lines []string) error {
 // line. A list item ("- ", "* ", "1. ") starts a line of its own; the lines
 // under it continue it.
 func foldProse(lines []string) string {
-	var paras []string
-	var cur []string
-	end := func() {
-		if len(cur) > 0 {
-			paras = append(paras, strings.Join(cur, "\n"))
-			cur = nil
-		}
+	var b strings.Builder
+	n := 0
+	for _, l := range lines {
+		n += len(l) + 1
 	}
+	b.Grow(n)
+	open := false // a paragraph is being written
 	for _, l := range lines {
 		t := strings.TrimSpace(l)
 		switch {
 		case t == "":
-			end()
-		case len(cur) == 0 || isListItem(t):
-			cur = append(cur, t)
+			open = false
+			continue
+		case !open:
+			if b.Len() > 0 {
+				b.WriteString("\n\n")
+			}
+		case isListItem(t):
+			b.WriteByte('\n')
 		default:
-			cur[len(cur)-1] += " " + t
+			b.WriteByte(' ')
 		}
+		b.WriteString(t)
+		open = true
 	}
-	end()
-	return strings.Join(paras, "\n\n")
+	return b.String()
 }
 
 func isListItem(t string) bool {

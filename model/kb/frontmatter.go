@@ -34,8 +34,8 @@ var frontMatterKeys = []string{
 // parseEntry reads one deep entry file. name is its path in the knowledge
 // base's file system ("entries/microsoft-451-4.7.0.md"); errors start with
 // "kb: name:line:".
-func parseEntry(name string, data []byte) (*Entry, error) {
-	text := strings.TrimPrefix(string(data), "\uFEFF")
+func parseEntry(name string, text string) (*Entry, error) {
+	text = strings.TrimPrefix(text, "\uFEFF")
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	fields, bodyAt, err := parseFrontMatter(lines)
 	if err == nil {

@@ -19,7 +19,7 @@ func sample(t testing.TB) []byte {
 }
 
 func TestParseSampleEntry(t *testing.T) {
-	e, err := parseEntry(sampleName, sample(t))
+	e, err := parseEntry(sampleName, string(sample(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestParseSampleEntry(t *testing.T) {
 
 func TestParseCRLFAndBOM(t *testing.T) {
 	data := "\uFEFF" + strings.ReplaceAll(string(sample(t)), "\n", "\r\n")
-	e, err := parseEntry(sampleName, []byte(data))
+	e, err := parseEntry(sampleName, data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestParseEntryRejectsMalformed(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := parseEntry("entries/x.md", []byte(c.text))
+			_, err := parseEntry("entries/x.md", c.text)
 			if err == nil {
 				t.Fatalf("no error, want one containing %q", c.want)
 			}
@@ -122,7 +122,7 @@ func TestParseEntryFormats(t *testing.T) {
 	fm := okFM + "\nenhanced: 4.7.500-699\nrelays: *.Example.NET. , mx.example.org\nsources: https://a.example/x, https://b.example/y"
 	fm = strings.Replace(fm, "sources: https://example.com/\n", "", 1)
 	body := okBody + "continues here.\n\n- one\n  wrapped\n- two\n\n## How to fix it\n1. First\n   more.\n\n1. Second\n## FAQ\n**Q1?** A1\nstill A1.\n\nMore A1.\n\n**Q2?**\nA2.\n"
-	e, err := parseEntry("entries/x.md", []byte(entry(fm, body)))
+	e, err := parseEntry("entries/x.md", entry(fm, body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func FuzzParseEntry(f *testing.F) {
 	f.Add([]byte(entry(okFM, okBody)))
 	f.Add([]byte(entry(okFM+"\nenhanced: 4.7.1-2\ntokens: A", okBody+"## FAQ\n**a** b\n")))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		e, err := parseEntry("entries/x.md", data)
+		e, err := parseEntry("entries/x.md", string(data))
 		if err == nil && (e.ID != "x" || e.Meaning == "" || len(e.Sources) == 0) {
 			t.Errorf("accepted an incomplete entry: %+v", e)
 		}
