@@ -39,9 +39,8 @@ func ReadAll(ctx context.Context, specs []Spec, opt Options) (*model.Aggregator,
 	// batch while the parser works on the next. A parser that can split
 	// its work (Postfix) leaves the part that must run in line order, the
 	// expiry memory, to the aggregator's goroutine: the parser's was the
-	// busiest.
-	// Such a parser also borrows: its events point into the chunk's lines,
-	// so the chunk is released only once the aggregator is done with it.
+	// busiest. Such a parser also borrows: its events point into the
+	// chunk's lines, so the chunk is released once the aggregator is done.
 	type staged struct {
 		b       model.Batch
 		finish  func([]model.Event) []model.Event
