@@ -1,8 +1,11 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -262,17 +265,45 @@ func (a *Aggregator) rows(m map[string]*row, nb int64) []Row {
 // SortRows orders rows by results in window w, then total, then key.
 // A w outside the windows (AllTime) orders by total alone.
 func SortRows(rows []Row, w Window) {
-	sort.Slice(rows, func(i, j int) bool {
+	if len(rows) < 2 {
+		return
+	}
+	// Rows are large (their trends): sort small keys, then move each row
+	// once, instead of swapping rows as the sort goes.
+	type sortKey struct {
+		win, total int64
+		i          int
+	}
+	keys := make([]sortKey, len(rows))
+	for i := range rows {
+		k := sortKey{total: rows[i].Total.Total(), i: i}
 		if w >= 0 && w < NumWindows {
-			if a, b := rows[i].Win[w].Total(), rows[j].Win[w].Total(); a != b {
-				return a > b
-			}
+			k.win = rows[i].Win[w].Total()
 		}
-		if a, b := rows[i].Total.Total(), rows[j].Total.Total(); a != b {
-			return a > b
-		}
-		return rows[i].Key < rows[j].Key
+		keys[i] = k
+	}
+	slices.SortFunc(keys, func(x, y sortKey) int {
+		return cmp.Or(cmp.Compare(y.win, x.win), cmp.Compare(y.total, x.total), strings.Compare(rows[x.i].Key, rows[y.i].Key))
 	})
+	// Row p takes the row at keys[p].i: follow each cycle of the
+	// permutation, keeping the row it starts at aside.
+	for start := range keys {
+		if keys[start].i < 0 {
+			continue
+		}
+		tmp := rows[start]
+		p := start
+		for {
+			q := keys[p].i
+			keys[p].i = -1
+			if q == start {
+				rows[p] = tmp
+				break
+			}
+			rows[p] = rows[q]
+			p = q
+		}
+	}
 }
 
 func (a *Aggregator) rowView(r *row, nb int64) Row {

@@ -28,8 +28,10 @@ type Options struct {
 	FromStart bool
 	// Stdin is read for "-" (default os.Stdin).
 	Stdin io.Reader
-	// Interval is the shortest time between published snapshots (default
-	// 200ms): new data is on screen within about Interval. With nothing
+	// Interval is about the shortest time between published snapshots
+	// (default 200ms; one may go out a tenth of it early, in step with
+	// the readers): new data that ends a quiet spell is published as soon
+	// as it is read, and under load within about Interval. With nothing
 	// new, a snapshot still goes out every IdleInterval (default 1s) so
 	// the clock and windows move on.
 	Interval, IdleInterval time.Duration
@@ -69,11 +71,11 @@ func (o *Options) defaults() {
 // stats endpoint has a poller goroutine whose Results become model.Polled
 // values (polled.go). One goroutine owns the aggregator: it adds batches
 // and polls as they come and publishes an immutable Snapshot into a
-// one-slot channel, replacing one the consumer has not taken yet: within
-// Interval of new data (so a line is on screen in about that time), else
-// every IdleInterval. The dashboard never sees more than five snapshots a
-// second however fast lines arrive, and a slow dashboard never slows the
-// readers.
+// one-slot channel, replacing one the consumer has not taken yet: at once
+// for new data after a quiet spell, within about Interval of new data
+// under load, else every IdleInterval. The dashboard sees about five
+// snapshots a second at most however fast lines arrive, and a slow
+// dashboard never slows the readers.
 type Pipeline struct {
 	opt     Options
 	inputs  []*input
@@ -185,11 +187,20 @@ func (p *Pipeline) firstErr() error {
 
 // loop owns the aggregator.
 func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
-	// Ticking at half the interval publishes a line that ends a quiet
-	// spell soon; under load snapshots still go out every Interval.
-	tick := time.NewTicker(p.opt.Interval / 2)
-	defer tick.Stop()
-	// The rate is the events added over the last rateSpan, counted per tick.
+	// One timer, armed for when the next snapshot is due, wakes the loop
+	// when nothing else does (a ticker woke it ten times a second, and its
+	// ticks, a whole Interval apart from a publish made just after one,
+	// often held a snapshot back a tick longer). Data is published as it
+	// is added once the last snapshot is about Interval old (so a line
+	// that ends a quiet spell at once, and under load in step with the
+	// readers, whose reads then come at a steady pace); otherwise the
+	// timer publishes it a little over Interval after the last snapshot.
+	// With nothing new a snapshot still goes out every IdleInterval.
+	slack := p.opt.Interval / 10
+	const first = 100 * time.Millisecond // the backfill's first lines have come by then
+	timer := time.NewTimer(min(first, p.opt.Interval))
+	defer timer.Stop()
+	// The rate is the events added over the last rateSpan, counted per publish.
 	type tickCount struct {
 		at time.Time
 		n  int64
@@ -197,10 +208,16 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 	var events int64
 	var ticks []tickCount
 	dirty := true
-	var lastPub time.Time
+	var lastPub time.Time // on the real clock, for pacing (opt.Now may be a test's)
+	add := func(b *model.Batch) {
+		p.agg.AddBatch(b)
+		events += int64(len(b.Events))
+		recycle(b)
+	}
 	publish := func() {
 		now := p.opt.Now()
-		dirty, lastPub = false, now
+		dirty, lastPub = false, time.Now()
+		timer.Reset(p.opt.IdleInterval)
 		ticks = append(ticks, tickCount{now, events})
 		events = 0
 		for len(ticks) > 1 && now.Sub(ticks[0].at) > rateSpan {
@@ -224,6 +241,32 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 		}
 		p.snaps <- s
 	}
+	// added publishes new data now if the last snapshot is old enough
+	// (taking the batches already queued first, so that one snapshot
+	// shows them all), else sets the timer for it.
+	added := func() {
+		if lastPub.IsZero() {
+			return // the first snapshot is on the timer already
+		}
+		since := time.Since(lastPub)
+		if since >= p.opt.Interval-slack {
+			for {
+				select {
+				case b := <-p.batches:
+					add(&b)
+					continue
+				default:
+				}
+				break
+			}
+			publish()
+			return
+		}
+		if !dirty {
+			dirty = true
+			timer.Reset(p.opt.Interval + slack - since)
+		}
+	}
 	// When ctx ends the readers stop; the loop goes on taking the batches
 	// they had read until they are all done, so nothing read is lost
 	// (report --for relies on it), then publishes a last snapshot.
@@ -231,18 +274,14 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 	for {
 		select {
 		case b := <-p.batches:
-			p.agg.AddBatch(&b)
-			events += int64(len(b.Events))
-			recycle(&b)
-			dirty = true
+			add(&b)
+			added()
 		case r := <-p.polled:
 			p.agg.AddPolled(&r)
-			dirty = true
-		case <-tick.C:
-			since := p.opt.Now().Sub(lastPub)
-			if (dirty && since >= p.opt.Interval) || since >= p.opt.IdleInterval {
-				publish()
-			}
+			added()
+		case <-timer.C:
+			// Due: the first snapshot, new data, or an idle one.
+			publish()
 		case <-readersDone:
 			// Drain what the parsers sent before they finished.
 			for {

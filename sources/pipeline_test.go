@@ -86,6 +86,65 @@ func TestPipelineFollowsAppends(t *testing.T) {
 	}
 }
 
+// A line that ends a quiet spell is published as soon as it is read, not
+// at the next tick of a clock; a file written to all the time still gets
+// no more than about one snapshot an Interval.
+func TestPipelinePacing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mail.log")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	specs, err := Resolve([]string{path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const interval = time.Second
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p := New(specs, Options{Interval: interval, IdleInterval: time.Hour})
+	go p.Run(ctx)
+	waitSnap(t, p, func(*model.Snapshot) bool { return true })
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+
+	time.Sleep(interval + 100*time.Millisecond)
+	start := time.Now()
+	f.WriteString(resultLine(0, "sent"))
+	waitSnap(t, p, func(s *model.Snapshot) bool { return s.Totals.Total.Sent == 1 })
+	if d := time.Since(start); d > interval/4 {
+		t.Errorf("a line after a quiet spell took %v to be published, want at most %v", d, interval/4)
+	}
+
+	// A line every 5ms for 1.5 Intervals: one more snapshot, or two (one,
+	// maybe, for lines read with the quiet line), not one a read.
+	stop := make(chan struct{})
+	got := make(chan int)
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-p.Snapshots():
+				n++
+			case <-stop:
+				got <- n
+				return
+			}
+		}
+	}()
+	for i := 1; time.Since(start) < interval*3/2; i++ {
+		f.WriteString(resultLine(i, "sent"))
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(stop)
+	if n := <-got; n < 1 || n > 2 {
+		t.Errorf("%d snapshots while lines came for %v, Interval %v; want 1 or 2", n, interval*3/2, interval)
+	}
+}
+
 func TestWindowEnd(t *testing.T) {
 	wall := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	cases := []struct {

@@ -50,6 +50,9 @@
 // Run is woken by fsnotify events on the file's directory (and on the
 // directory of a symlink's target), so it normally sits at the end of the
 // file; a poll every Options.Poll is the safety net for file systems without
-// events. Step performs one such look without waiting, which is what tests
-// use to play rotation scenarios deterministically.
+// events. A write after a quiet spell is read 20ms later, with the writes
+// that follow it; a file written to all the time is read in bulk about ten
+// times a second, however often its writer flushes. Step performs one such
+// look without waiting, which is what tests use to play rotation scenarios
+// deterministically.
 package follow

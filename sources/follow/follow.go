@@ -46,6 +46,7 @@ type Follower struct {
 	split *splitter
 	rbuf  []byte
 	rpool *[]byte // rbuf's pooled buffer while reading a backlog, else nil
+	small []byte  // the buffer of ordinary reads, rbuf when rpool is nil
 
 	cur      *source   // file being read; nil while waiting
 	next     *source   // file that replaced cur, opened while cur drains
@@ -67,13 +68,15 @@ type Follower struct {
 // Run or Step is called.
 func New(path string, opt Options) *Follower {
 	opt = opt.withDefaults()
+	small := make([]byte, readSize)
 	return &Follower{
 		path:     path,
 		opt:      opt,
 		openFile: func(name string) (file, error) { return os.Open(name) },
 		statPath: os.Stat,
 		split:    newSplitter(path, opt),
-		rbuf:     make([]byte, readSize),
+		rbuf:     small,
+		small:    small,
 		st:       Status{Path: path, State: Waiting, Since: opt.Now()},
 	}
 }
@@ -267,19 +270,30 @@ func (f *Follower) read(src *source, emit func(Chunk)) (int64, error) {
 			src.remember(p)
 			src.off += int64(n)
 			total += int64(n)
-			if n == len(f.rbuf) {
+			switch {
+			case f.rpool != nil && n == len(f.rbuf):
 				// Reading through a backlog: let the chunk keep this
 				// buffer (no copy) and read the rest in bulk.
 				f.split.writeOwned(p, f.rpool, emit)
 				f.rpool = getBuf()
 				f.rbuf = *f.rpool
-			} else {
+			case f.rpool != nil:
+				// Caught up: back to small reads; the bulk buffer
+				// was only copied from, so it can go back.
 				f.split.write(p, emit)
-				if f.rpool != nil {
-					// Caught up: back to small reads; the bulk buffer
-					// was only copied from, so it can go back.
-					bufPool.Put(f.rpool)
-					f.rbuf, f.rpool = make([]byte, readSize), nil
+				bufPool.Put(f.rpool)
+				f.rbuf, f.rpool = f.small, nil
+			default:
+				// The small buffer is copied from, and kept: what a
+				// busy writer added since the last look, read in a few
+				// reads, makes one chunk, not one for its first read
+				// and one for the rest.
+				f.split.write(p, emit)
+				if n == len(f.rbuf) {
+					// More than a small read: a backlog, perhaps;
+					// read on in bulk.
+					f.rpool = getBuf()
+					f.rbuf = *f.rpool
 				}
 			}
 			f.progress(src.off)

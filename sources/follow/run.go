@@ -43,8 +43,10 @@ func (f *Follower) Run(ctx context.Context, out chan<- Chunk) error {
 		}
 	}
 	refresh := true
+	var read time.Time // when Step last ran
 	for ctx.Err() == nil {
 		_ = f.Step(emit) // the error is in Status; Step is retried
+		read = time.Now()
 		if refresh {
 			refresh = false
 			if ws.refresh() {
@@ -58,7 +60,7 @@ func (f *Follower) Run(ctx context.Context, out chan<- Chunk) error {
 			quiet.Reset(d)
 			quietC = quiet.C
 		}
-		refresh = ws.wait(ctx, tick.C, quietC, f.draining)
+		refresh = ws.wait(ctx, tick.C, quietC, f.draining, read.Add(readGap))
 	}
 	return nil
 }
@@ -122,14 +124,21 @@ func (ws *watchSet) refresh() (added bool) {
 // is read: a few lines' latency for far fewer wake-ups.
 const settle = 20 * time.Millisecond
 
+// readGap is the least time from one read of a file being written to the
+// next: a file written to all the time is read about every readGap, in
+// bulk, however often its writer flushes. A write after a quiet spell is
+// still read within settle.
+const readGap = 100 * time.Millisecond
+
 // wait blocks until something may have changed: a relevant event, a poll
 // tick, the end of a rotation's quiet period, or ctx being done. It reports
 // whether the watches should be refreshed (names were created, removed or
-// renamed, or the poll ticked).
+// renamed, or the poll ticked). A write is read no sooner than settle after
+// its event and not before next.
 //
 // Events for other files in the directory are ignored, except while
 // rotating: the old file may have any name by then, or none.
-func (ws *watchSet) wait(ctx context.Context, tick, quiet <-chan time.Time, rotating bool) (refresh bool) {
+func (ws *watchSet) wait(ctx context.Context, tick, quiet <-chan time.Time, rotating bool, next time.Time) (refresh bool) {
 	var events <-chan fsnotify.Event
 	var errs <-chan error
 	if ws.w != nil {
@@ -162,26 +171,21 @@ func (ws *watchSet) wait(ctx context.Context, tick, quiet <-chan time.Time, rota
 			if refresh || rotating {
 				return refresh
 			}
-			// A write: let the writer's next writes land too (for up to
-			// settle) and read them in one wake-up. A daemon that flushes
-			// every few milliseconds would otherwise wake the reader, the
-			// parser and the aggregator each time.
-			timer := time.NewTimer(settle)
+			// A write: let the writer's next writes land too and read
+			// them in one wake-up. The events are not taken meanwhile:
+			// inotify folds repeated writes to the file into the one
+			// event waiting to be read, so a daemon that flushes every
+			// few milliseconds wakes the reader, the parser and the
+			// aggregator once a read, not once a write. (An event that
+			// changes names is seen when wait is called next, at most
+			// readGap later; Step looks at the path itself anyway.)
+			timer := time.NewTimer(max(settle, time.Until(next)))
 			defer timer.Stop()
-			for {
-				select {
-				case <-ctx.Done():
-					return false
-				case <-timer.C:
-					return refresh
-				case ev, ok := <-events:
-					if !ok {
-						return refresh
-					}
-					if ws.structural(ev) {
-						return true
-					}
-				}
+			select {
+			case <-ctx.Done():
+				return false
+			case <-timer.C:
+				return false
 			}
 		}
 	}

@@ -152,3 +152,53 @@ func TestStateString(t *testing.T) {
 		}
 	}
 }
+
+// A file written to all the time is read in bulk, about every readGap,
+// however often its writer flushes: a line every 2ms comes in a few
+// chunks, not one a write (nor one a settle period).
+func TestRunBusyFileReadInBulk(t *testing.T) {
+	_, path := tempLog(t)
+	w := newLogWriter(t, path)
+	f := New(path, Options{Poll: time.Hour})
+	out := make(chan Chunk, 1000)
+	stop := startRun(t, f, out)
+	waitFor(t, "a first look", func() bool { return f.Status().State == Following })
+	start := time.Now()
+	const n = 300
+	for range n {
+		w.write(1)
+		time.Sleep(2 * time.Millisecond)
+	}
+	waitFor(t, "every line", func() bool { return f.Status().Lines == n })
+	elapsed := time.Since(start)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	close(out)
+	c := &collector{}
+	for ch := range out {
+		c.emit(ch)
+	}
+	wantNumbered(t, c.take(), 1, n)
+	if most := int(elapsed/readGap) + 2; c.count > most {
+		t.Errorf("%d lines written over %v came in %d chunks, want at most %d", n, elapsed.Round(time.Millisecond), c.count, most)
+	}
+}
+
+// What a busy writer added since the last look is one chunk, though it
+// takes more than one read(2).
+func TestStepBurstIsOneChunk(t *testing.T) {
+	_, path := tempLog(t)
+	writeFile(t, path, "")
+	f, _ := newStepFollower(t, path, Options{})
+	c := &collector{}
+	step(t, f, c)
+	w := newLogWriter(t, path)
+	const n = 3000 // several times readSize
+	w.write(n)
+	step(t, f, c)
+	wantNumbered(t, c.take(), 1, n)
+	if c.count != 1 {
+		t.Errorf("%d lines came in %d chunks, want 1", n, c.count)
+	}
+}
