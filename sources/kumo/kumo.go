@@ -58,7 +58,14 @@ type Parser struct {
 	// Identity chooses what Event.Identity holds (default Source).
 	Identity IdentityKey
 
-	mem memory
+	mem   memory
+	key   []byte        // memKey's
+	codes enhancedCodes // the enhanced codes' strings
+	// The objects of the record the fast decoder fills in for event: a
+	// record's pointers to locals would move them to the heap.
+	ec enhancedCode
+	pa peerAddress
+	sa sourceAddress
 }
 
 // New returns a parser.
@@ -73,6 +80,11 @@ func (p *Parser) Forgotten() int64 { return p.mem.dropped }
 // TransientFailure, Bounce and Expiration records, Noise for the other
 // record types, Unparsed for a line that is not a JSON object with a type,
 // or a result without a readable timestamp.
+//
+// A line is read by a hand-written decoder (decodeFast) that gives what
+// encoding/json gives, without its allocations; the few lines it cannot
+// be sure of (a repeated or escaped key of a field, deep nesting) are
+// decoded by encoding/json (parseJSON).
 func (p *Parser) Parse(raw []byte, out []model.Event) ([]model.Event, line.Kind) {
 	b := bytes.TrimSpace(raw)
 	if len(b) == 0 {
@@ -81,6 +93,82 @@ func (p *Parser) Parse(raw []byte, out []model.Event) ([]model.Event, line.Kind)
 	if b[0] != '{' {
 		return out, line.Unparsed
 	}
+	var f fastRecord
+	switch decodeFast(b, &f) {
+	case fastSyntax:
+		return out, line.Unparsed
+	case fastFallback:
+		return p.parseJSON(raw, b, out)
+	}
+	typ := b[f.typ.lo:f.typ.hi] // invalid UTF-8 would be replaced: no type either
+	if f.typ.esc {
+		typ = appendUnquoted(nil, typ)
+	}
+	outcome := kindOf(typ)
+	switch outcome {
+	case unparsed:
+		return out, line.Unparsed
+	case noise:
+		return out, line.Noise
+	}
+	// A result: its strings are pieces of the event's copy of the line.
+	s := string(raw)
+	var bs string // s's piece that is b
+	if off := cap(raw) - cap(b); off >= 0 && off+len(b) <= len(raw) && &raw[off] == &b[0] {
+		bs = s[off : off+len(b)]
+	} else {
+		bs = string(b) // not reached: TrimSpace returns a piece of raw
+	}
+	var r record
+	f.fill(&r, b, bs)
+	if f.enhanced {
+		p.ec = enhancedCode{Class: f.class, Subject: f.subject, Detail: f.detail}
+		r.Response.EnhancedCode = &p.ec
+	}
+	if f.peer {
+		p.pa = peerAddress{Name: f.peerName.text(b, bs), Addr: f.peerAddr.text(b, bs)}
+		r.PeerAddress = &p.pa
+	}
+	if f.source {
+		p.sa = sourceAddress{Address: f.sourceAddr.text(b, bs)}
+		r.SourceAddress = &p.sa
+	}
+	ev, ok := p.event(&r, outcome)
+	p.pa, p.sa = peerAddress{}, sourceAddress{} // keep no piece of the line
+	if !ok {
+		return out, line.Unparsed
+	}
+	ev.Raw = s
+	return append(out, ev), line.Result
+}
+
+// Not outcomes: what kindOf says of a record type that is none.
+const (
+	unparsed model.Outcome = 100 + iota
+	noise
+)
+
+// kindOf returns the outcome of a record type, unparsed for none (""),
+// noise for the types that are no result.
+func kindOf(t []byte) model.Outcome {
+	switch string(t) {
+	case "":
+		return unparsed
+	case "Delivery":
+		return model.Sent
+	case "TransientFailure":
+		return model.Deferred
+	case "Bounce":
+		return model.Bounced
+	case "Expiration":
+		return model.Expired
+	}
+	return noise
+}
+
+// parseJSON is Parse by encoding/json, for the lines the fast decoder
+// leaves to it (see decodeFast).
+func (p *Parser) parseJSON(raw, b []byte, out []model.Event) ([]model.Event, line.Kind) {
 	var r record
 	if err := json.Unmarshal(b, &r); err != nil {
 		// A value of an unexpected type (a future version's) leaves the

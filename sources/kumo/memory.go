@@ -1,6 +1,11 @@
 package kumo
 
-import "github.com/relaytop/relaytop/model"
+import (
+	"strings"
+
+	"github.com/relaytop/relaytop/model"
+	"github.com/relaytop/relaytop/sources/internal/intern"
+)
 
 // maxRemembered bounds the recipients whose last transient failure is
 // remembered for their expiry.
@@ -22,33 +27,48 @@ type lastTry struct {
 // deferred recipients may be forgotten; their expiry then carries no
 // relay, only the recipient's domain.
 type memory struct {
-	cur, old map[string]lastTry
+	cur, old map[string]*lastTry // pointers: updating one stores no key
 	dropped  int64
+	strs     intern.Table // interned strings of the entries (compact)
 }
 
+// compact returns t with strings that share no memory with a log line:
+// an event's strings may be pieces of a copy of its whole line, and the
+// memory keeps one entry per deferred recipient. They are interned: the
+// relays, identities and replies of deferrals repeat.
+func (m *memory) compact(t lastTry) lastTry {
+	t.relay, t.relayIP, t.identity = m.strs.Of(t.relay), m.strs.Of(t.relayIP), m.strs.Of(t.identity)
+	t.reply.Enhanced, t.reply.Text, t.reply.Command = m.strs.Of(t.reply.Enhanced), m.strs.Of(t.reply.Text), m.strs.Of(t.reply.Command)
+	return t
+}
+
+// put stores t under key, a copy of key if it is new (the caller's key
+// may be a view of a buffer about to change).
 func (m *memory) put(key string, t lastTry) {
+	if e := m.cur[key]; e != nil {
+		*e = t
+		return
+	}
 	if m.cur == nil {
-		m.cur = map[string]lastTry{}
+		m.cur = map[string]*lastTry{}
 	}
-	if _, ok := m.cur[key]; !ok {
-		delete(m.old, key)
-		if len(m.cur) >= maxRemembered/2 {
-			m.dropped += int64(len(m.old))
-			m.old, m.cur = m.cur, map[string]lastTry{}
-		}
+	delete(m.old, key)
+	if len(m.cur) >= maxRemembered/2 {
+		m.dropped += int64(len(m.old))
+		m.old, m.cur = m.cur, map[string]*lastTry{}
 	}
-	m.cur[key] = t
+	m.cur[strings.Clone(key)] = &t
 }
 
 // take returns and forgets the entry of key.
 func (m *memory) take(key string) (lastTry, bool) {
-	if t, ok := m.cur[key]; ok {
+	if t := m.cur[key]; t != nil {
 		delete(m.cur, key)
-		return t, true
+		return *t, true
 	}
-	if t, ok := m.old[key]; ok {
+	if t := m.old[key]; t != nil {
 		delete(m.old, key)
-		return t, true
+		return *t, true
 	}
 	return lastTry{}, false
 }

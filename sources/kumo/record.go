@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/relaytop/relaytop/model"
 )
@@ -56,7 +57,7 @@ func (p *Parser) event(r *record, o model.Outcome) (model.Event, bool) {
 		return model.Event{}, false
 	}
 	ev := model.Event{Time: tm, Outcome: o, MTA: p.mta(), QueueID: r.ID,
-		Recipient: r.Recipient, Domain: domainOf(r.Recipient), Reply: replyOf(&r.Response)}
+		Recipient: r.Recipient, Domain: domainOf(r.Recipient), Reply: reply(&r.Response, &p.codes)}
 	if c, ok := parseTimestamp(r.Created); ok && tm.After(c) {
 		ev.Age = tm.Sub(c)
 	}
@@ -70,12 +71,12 @@ func (p *Parser) event(r *record, o model.Outcome) (model.Event, bool) {
 	ev.Identity = p.identity(r)
 	switch {
 	case o == model.Deferred:
-		p.mem.put(memKey(r), lastTry{relay: ev.Relay, relayIP: ev.RelayIP, identity: ev.Identity, reply: ev.Reply})
+		p.mem.put(p.memKey(r), p.mem.compact(lastTry{relay: ev.Relay, relayIP: ev.RelayIP, identity: ev.Identity, reply: ev.Reply}))
 	case p.mem.len() == 0: // nothing to forget or take
 	case o == model.Sent, o == model.Bounced:
-		p.mem.forget(memKey(r))
+		p.mem.forget(p.memKey(r))
 	case o == model.Expired:
-		if last, ok := p.mem.take(memKey(r)); ok {
+		if last, ok := p.mem.take(p.memKey(r)); ok {
 			ev.Relay, ev.RelayIP, ev.Reply = last.relay, last.relayIP, last.reply
 			if last.identity != "" {
 				ev.Identity = last.identity
@@ -88,8 +89,13 @@ func (p *Parser) event(r *record, o model.Outcome) (model.Event, bool) {
 	return ev, true
 }
 
-// memKey names a recipient of a message in the memory.
-func memKey(r *record) string { return r.ID + "\x00" + r.Recipient }
+// memKey names a recipient of a message in the memory. The string is a
+// view of the parser's buffer, valid until the next call: the memory
+// copies a key it keeps (memory.put).
+func (p *Parser) memKey(r *record) string {
+	p.key = append(append(append(p.key[:0], r.ID...), 0), r.Recipient...)
+	return unsafe.String(unsafe.SliceData(p.key), len(p.key))
+}
 
 // identity returns the first non-empty identity of the Identity order.
 func (p *Parser) identity(r *record) string {
@@ -143,18 +149,45 @@ func parseTimestamp(raw json.RawMessage) (time.Time, bool) {
 // replyOf turns a KumoMTA response into a reply. KumoMTA has already
 // split off the codes: enhanced_code holds the enhanced status, content
 // the text, its lines joined by line breaks (or, since 2024, spaces).
-func replyOf(r *response) model.Reply {
+func replyOf(r *response) model.Reply { return reply(r, nil) }
+
+// reply is replyOf with the codes' strings built once in codes, when not
+// nil.
+func reply(r *response, codes *enhancedCodes) model.Reply {
 	rep := model.Reply{Text: oneLine(r.Content), Command: command(r.Command)}
 	if r.Code >= 100 && r.Code <= 599 {
 		rep.Code = r.Code
 	}
 	if e := r.EnhancedCode; e != nil && (e.Class == 2 || e.Class == 4 || e.Class == 5) &&
 		e.Subject >= 0 && e.Subject < 1000 && e.Detail >= 0 && e.Detail < 1000 {
-		rep.Enhanced = strconv.Itoa(e.Class) + "." + strconv.Itoa(e.Subject) + "." + strconv.Itoa(e.Detail)
+		rep.Enhanced = codes.str(*e)
 	} else if n := model.EnhancedLen(rep.Text); n > 0 {
 		rep.Enhanced, rep.Text = rep.Text[:n], strings.TrimLeft(rep.Text[n:], " ")
 	}
 	return rep
+}
+
+// enhancedCodes holds the strings of the enhanced codes seen, so that a
+// reply's costs no allocation.
+type enhancedCodes map[enhancedCode]string
+
+// maxCodes bounds the codes held; when full the table restarts.
+const maxCodes = 1024
+
+// str returns "class.subject.detail".
+func (c *enhancedCodes) str(e enhancedCode) string {
+	if c == nil {
+		return strconv.Itoa(e.Class) + "." + strconv.Itoa(e.Subject) + "." + strconv.Itoa(e.Detail)
+	}
+	if s, ok := (*c)[e]; ok {
+		return s
+	}
+	if *c == nil || len(*c) >= maxCodes {
+		*c = enhancedCodes{}
+	}
+	s := strconv.Itoa(e.Class) + "." + strconv.Itoa(e.Subject) + "." + strconv.Itoa(e.Detail)
+	(*c)[e] = s
+	return s
 }
 
 // oneLine joins the lines of a multi-line reply with single spaces.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/relaytop/relaytop/model"
+	"github.com/relaytop/relaytop/sources/internal/intern"
 )
 
 // maxPending bounds the queue ids remembered for expiry.
@@ -26,7 +27,7 @@ type pending struct {
 	gen     uint32 // the current generation
 	inGen   int    // queue ids whose generation is the current one
 	dropped int64
-	strs    map[string]string // interned strings that repeat across recipients
+	strs    intern.Table // interned strings that repeat across recipients
 }
 
 // held is what the memory keeps of a deferred recipient: its address, how
@@ -41,32 +42,14 @@ type held struct {
 	age                                time.Duration
 }
 
-// maxInterned bounds the interned strings; when full the table restarts.
-const maxInterned = 8192
-
 // compact returns what the memory keeps of a deferral. None of it shares
 // memory with the log line: on a busy relay this is the difference
 // between a few and a few hundred bytes per recipient.
 func (p *pending) compact(ev *model.Event) held {
 	r := ev.Reply
-	r.Text, r.Enhanced, r.Command = p.intern(model.Normalize(r.Text)), p.intern(r.Enhanced), p.intern(r.Command)
-	return held{rcpt: strings.Clone(ev.Recipient), host: p.intern(ev.Host), domain: p.intern(ev.Domain),
-		relay: p.intern(ev.Relay), relayIP: p.intern(ev.RelayIP), reply: r, age: ev.Age}
-}
-
-func (p *pending) intern(s string) string {
-	if s == "" {
-		return ""
-	}
-	if v, ok := p.strs[s]; ok {
-		return v
-	}
-	if p.strs == nil || len(p.strs) >= maxInterned {
-		p.strs = map[string]string{}
-	}
-	s = strings.Clone(s)
-	p.strs[s] = s
-	return s
+	r.Text, r.Enhanced, r.Command = p.strs.Of(model.Normalize(r.Text)), p.strs.Of(r.Enhanced), p.strs.Of(r.Command)
+	return held{rcpt: strings.Clone(ev.Recipient), host: p.strs.Of(ev.Host), domain: p.strs.Of(ev.Domain),
+		relay: p.strs.Of(ev.Relay), relayIP: p.strs.Of(ev.RelayIP), reply: r, age: ev.Age}
 }
 
 // event is the Expired event of a held recipient, logged by mta.
