@@ -101,7 +101,9 @@ func peel(w string) (string, string, string) {
 
 func normCore(w string) string {
 	switch {
-	case w == "":
+	case w == "" || letters(w):
+		// Most words of a reply are plain words, which no case below
+		// changes (each needs a digit, a dot or other punctuation).
 		return w
 	case isProviderToken(w):
 		return w
@@ -166,6 +168,16 @@ func isProviderToken(w string) bool {
 	}
 	d := w[i:]
 	return len(d) >= 1 && len(d) <= 8 && allDigits(d)
+}
+
+// letters reports a word of ASCII letters only.
+func letters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 func allDigits(s string) bool {
