@@ -336,11 +336,10 @@ func (t *rowTable) evict() {
 	for _, r := range t.rows {
 		rows = append(rows, r)
 	}
+	// The least recently active go first; ties by count, then by key, so
+	// that which rows stay does not depend on the map's order.
 	slices.SortFunc(rows, func(x, y *row) int {
-		if c := x.last.Compare(y.last); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.total.Total(), y.total.Total())
+		return cmp.Or(x.last.Compare(y.last), cmp.Compare(x.total.Total(), y.total.Total()), strings.Compare(x.key, y.key))
 	})
 	t.over.cache.valid = false
 	for _, r := range rows[:len(rows)-t.limit] {

@@ -129,6 +129,33 @@ func TestAggregatorEvictionKeepsTotals(t *testing.T) {
 	}
 }
 
+// Which rows survive eviction does not depend on map order: rows last
+// active at the same moment with the same counts are told apart by key.
+func TestEvictionIsDeterministic(t *testing.T) {
+	keys := func() string {
+		a := NewAggregator(Config{Limits: Limits{Domains: 10, Signatures: 5}})
+		for i := 0; i < 300; i++ {
+			e := ev(time.Duration(i/50)*time.Second, Deferred, "", fmt.Sprintf("u@d%03d.example", i), 450, "4.2.0", fmt.Sprintf("busy %c%c", 'a'+i%26, 'a'+i/26))
+			a.Add(&e)
+		}
+		s := a.Snapshot(t0.Add(10 * time.Second))
+		var b strings.Builder
+		for _, r := range s.Domains {
+			b.WriteString(r.Key + " ")
+		}
+		for _, r := range s.Signatures {
+			b.WriteString(r.Key.Text + "|")
+		}
+		return b.String()
+	}
+	first := keys()
+	for range 20 {
+		if got := keys(); got != first {
+			t.Fatalf("rows kept differ between runs:\n%s\n%s", first, got)
+		}
+	}
+}
+
 func TestWatchVerdicts(t *testing.T) {
 	// feed returns a snapshot after `mins` minutes of traffic to Microsoft
 	// at 60 attempts per minute with share(m) of them 4.7.0 deferrals.

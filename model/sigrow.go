@@ -162,10 +162,7 @@ func (a *Aggregator) evictSignatures() {
 		rows = append(rows, r)
 	}
 	slices.SortFunc(rows, func(x, y *sigRow) int {
-		if c := x.last.Compare(y.last); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.total.Total(), y.total.Total())
+		return cmp.Or(x.last.Compare(y.last), cmp.Compare(x.total.Total(), y.total.Total()), x.key.compare(y.key))
 	})
 	o := a.sigOver
 	o.cache.valid = false
