@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -185,7 +186,7 @@ func inline(s string) []piece {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '\\' && i+1 < len(s) && ansiPunct(s[i+1]):
+		case c == '\\' && i+1 < len(s) && asciiPunct(s[i+1]):
 			b.WriteByte(s[i+1])
 			i++
 		case c == '`':
@@ -211,7 +212,7 @@ func inline(s string) []piece {
 	return out
 }
 
-func ansiPunct(c byte) bool {
+func asciiPunct(c byte) bool {
 	return c > ' ' && c < 0x7f && !(c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z')
 }
 
@@ -277,8 +278,13 @@ func wrapPieces(ps []piece, w int, base lipgloss.Style, st themes.Styles) []stri
 					emit()
 				}
 				head, tail := cutWidth(p.text, w-lw)
+				hw := ansi.StringWidth(head)
+				if lw > 0 && lw+hw > w {
+					emit() // a wide character that does not fit: next line
+					continue
+				}
 				line = append(line, piece{head, p.style})
-				lw += ansi.StringWidth(head)
+				lw += hw
 				p.text = tail
 			}
 		}
@@ -289,20 +295,15 @@ func wrapPieces(ps []piece, w int, base lipgloss.Style, st themes.Styles) []stri
 	return out
 }
 
-// cutWidth splits s after at most n cells (at least one rune).
+// cutWidth splits s after at most n cells, between graphemes; when not
+// even one fits, after its first rune.
 func cutWidth(s string, n int) (string, string) {
-	if ansi.StringWidth(s) <= n {
-		return s, ""
+	head := ansi.Truncate(s, n, "")
+	if head == "" {
+		_, size := utf8.DecodeRuneInString(s)
+		head = s[:size]
 	}
-	w := 0
-	for i, r := range s {
-		rw := ansi.StringWidth(string(r))
-		if w+rw > n && i > 0 {
-			return s[:i], s[i:]
-		}
-		w += rw
-	}
-	return s, ""
+	return head, s[len(head):]
 }
 
 // renderPieces styles a line's runs, merging neighbours of one style.

@@ -91,6 +91,24 @@ func TestRenderMarkdownFitsEveryEntry(t *testing.T) {
 
 // Hostile text (escape sequences, a very long word) never reaches the
 // terminal raw and never overflows.
+// Wide characters wrap whole: none is cut, none overflows the width.
+func TestRenderMarkdownWide(t *testing.T) {
+	st := themes.New(themes.NoColor, true)
+	for w := 10; w <= 13; w++ {
+		lines := RenderMarkdown("x 日本語のメールサーバーが一時的に応答しません", w, st)
+		var all string
+		for _, l := range lines {
+			if ansi.StringWidth(l) > w {
+				t.Fatalf("width %d: line %q is %d cells", w, l, ansi.StringWidth(l))
+			}
+			all += l
+		}
+		if all != "x日本語のメールサーバーが一時的に応答しません" {
+			t.Fatalf("width %d: text changed: %q", w, all)
+		}
+	}
+}
+
 func TestRenderMarkdownHostile(t *testing.T) {
 	st := themes.New(themes.NoColor, true)
 	md := "evil \x1b]0;title\x07 text \x1b[2J and " + strings.Repeat("x", 50) + " **bold \x1b[31m**"

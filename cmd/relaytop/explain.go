@@ -232,18 +232,18 @@ func renderStyled(m kb.Match, width int) string {
 		kind = themes.NoColor
 	}
 	st := themes.New(kind, kind == themes.Auto && lipgloss.HasDarkBackground(os.Stdin, os.Stdout))
-	lines := []string{st.Heading.Underline(true).Render(model.Safe(m.Entry.Title))}
+	lines := tui.RenderMarkdown("# "+m.Entry.Title, width, st)
+	// The reason is not Markdown (it names relays such as *.google.com).
 	for _, l := range strings.Split(ansi.Wrap("matched: "+model.Safe(m.Reason), width, ""), "\n") {
 		lines = append(lines, st.Dim.Render(l))
 	}
-	lines = append(lines, "")
-	lines = append(lines, tui.RenderMarkdown(m.Entry.Markdown(), width, st)...)
+	md := m.Entry.Markdown()
 	for _, e := range m.Registry {
 		if e != m.Entry {
-			lines = append(lines, "", st.Dim.Render(strings.Repeat("─", min(width, 40))))
-			lines = append(lines, tui.RenderMarkdown("**Registry: "+e.Title+"** — "+e.Meaning, width, st)...)
+			md += "\n---\n\n**Registry: " + e.Title + "** — " + e.Meaning + "\n"
 		}
 	}
+	lines = append(append(lines, ""), tui.RenderMarkdown(md, width, st)...)
 	return strings.Join(lines, "\n") + "\n"
 }
 
