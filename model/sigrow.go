@@ -3,7 +3,6 @@ package model
 import (
 	"cmp"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -146,11 +145,12 @@ func bump(mp *keyCounts, key string) {
 
 // top returns the counts, most frequent first (ties by name).
 func (t keyCounts) top() []KeyCount {
-	m := make(map[string]int64, len(t))
+	out := make([]KeyCount, 0, len(t))
 	for k, v := range t {
-		m[k] = *v
+		out = append(out, KeyCount{k, *v})
 	}
-	return topOf(m)
+	sortKeyCounts(out)
+	return out
 }
 
 func (a *Aggregator) evictSignatures() {
@@ -235,11 +235,13 @@ func topOf(m map[string]int64) []KeyCount {
 	for k, v := range m {
 		out = append(out, KeyCount{k, v})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return strings.Compare(out[i].Key, out[j].Key) < 0
-	})
+	sortKeyCounts(out)
 	return out
+}
+
+// sortKeyCounts orders counts most frequent first, ties by name.
+func sortKeyCounts(kc []KeyCount) {
+	slices.SortFunc(kc, func(x, y KeyCount) int {
+		return cmp.Or(cmp.Compare(y.Count, x.Count), strings.Compare(x.Key, y.Key))
+	})
 }

@@ -287,8 +287,7 @@ func (p *Pipeline) loop(ctx context.Context, readersDone <-chan struct{}) {
 			for {
 				select {
 				case b := <-p.batches:
-					p.agg.AddBatch(&b)
-					recycle(&b)
+					add(&b)
 					continue
 				case r := <-p.polled:
 					p.agg.AddPolled(&r)
