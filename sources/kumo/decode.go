@@ -131,17 +131,8 @@ func keyOf(obj int, k []byte) (int, fastStatus) {
 	return exactKey(obj, low[:len(k)]), fastOK
 }
 
-// plain says whether k is ASCII without capitals, eight bytes at a time.
+// plain says whether k is ASCII without capitals.
 func plain(k []byte) bool {
-	for len(k) >= 8 {
-		x := binary.LittleEndian.Uint64(k)
-		// Per byte below 0x80: x+0x3f has its high bit set from 'A' on,
-		// x+0x25 from 'Z'+1 on; no carry crosses a byte.
-		if x&highs != 0 || (x+0x3f*ones)&^(x+0x25*ones)&highs != 0 {
-			return false
-		}
-		k = k[8:]
-	}
 	for _, c := range k {
 		if c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
 			return false
@@ -154,67 +145,40 @@ func plain(k []byte) bool {
 func exactKey(obj int, k []byte) int {
 	switch obj {
 	case objRecord:
-		switch len(k) {
-		case 2:
-			if string(k) == "id" {
-				return kID
-			}
-		case 4:
-			switch string(k) {
-			case "type":
-				return kType
-			case "site":
-				return kSite
-			}
-		case 7:
-			if string(k) == "created" {
-				return kCreated
-			}
-		case 8:
-			if string(k) == "response" {
-				return kResponse
-			}
-		case 9:
-			switch string(k) {
-			case "recipient":
-				return kRecipient
-			case "timestamp":
-				return kTimestamp
-			}
-		case 11:
-			if string(k) == "egress_pool" {
-				return kEgressPool
-			}
-		case 12:
-			if string(k) == "peer_address" {
-				return kPeerAddress
-			}
-		case 13:
-			if string(k) == "egress_source" {
-				return kEgressSource
-			}
-		case 14:
-			if string(k) == "source_address" {
-				return kSourceAddress
-			}
+		switch string(k) {
+		case "type":
+			return kType
+		case "id":
+			return kID
+		case "recipient":
+			return kRecipient
+		case "site":
+			return kSite
+		case "response":
+			return kResponse
+		case "peer_address":
+			return kPeerAddress
+		case "timestamp":
+			return kTimestamp
+		case "created":
+			return kCreated
+		case "egress_pool":
+			return kEgressPool
+		case "egress_source":
+			return kEgressSource
+		case "source_address":
+			return kSourceAddress
 		}
 	case objResponse:
-		switch len(k) {
-		case 4:
-			if string(k) == "code" {
-				return kCode
-			}
-		case 7:
-			switch string(k) {
-			case "content":
-				return kContent
-			case "command":
-				return kCommand
-			}
-		case 13:
-			if string(k) == "enhanced_code" {
-				return kEnhancedCode
-			}
+		switch string(k) {
+		case "code":
+			return kCode
+		case "enhanced_code":
+			return kEnhancedCode
+		case "content":
+			return kContent
+		case "command":
+			return kCommand
 		}
 	case objEnhanced:
 		switch string(k) {
